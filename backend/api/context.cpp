@@ -1,0 +1,70 @@
+#include "backend/api/context.h"
+
+#include <fmt/format.h>
+
+#include <bit>
+
+#include "backend/core/diagnostics.h"
+
+namespace st {
+
+ContextSchema::ContextSchema() {
+  for (const char* base : {"open", "high", "low", "close", "volume"}) {
+    names_.emplace_back(base);
+    owners_.emplace_back("market data");
+  }
+}
+
+ColumnId ContextSchema::add_column(std::string name, std::string owner) {
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    if (names_[i] == name)
+      throw Error(fmt::format("column \"{}\" is already defined by {}", name, owners_[i]));
+  }
+  names_.push_back(std::move(name));
+  owners_.push_back(std::move(owner));
+  return static_cast<ColumnId>(names_.size() - 1);
+}
+
+ColumnId ContextSchema::require(std::string_view name) const {
+  for (std::size_t i = 0; i < names_.size(); ++i)
+    if (names_[i] == name) return static_cast<ColumnId>(i);
+  std::string msg = fmt::format("unknown context column \"{}\"", name);
+  if (auto near = closest_match(name, names_); !near.empty())
+    msg += fmt::format(" (did you mean \"{}\"?)", near);
+  msg += fmt::format("; available: {} (a context worker earlier in the blueprint must produce it)",
+                     fmt::join(names_, ", "));
+  throw Error(msg);
+}
+
+bool ContextSchema::has(std::string_view name) const {
+  for (const auto& n : names_)
+    if (n == name) return true;
+  return false;
+}
+
+void ContextSchema::require_history(std::size_t bars) {
+  if (bars > (1u << 20)) throw Error(fmt::format("history of {} bars is more than 1048576", bars));
+  history_ = std::max(history_, bars);
+}
+
+TradingContext::TradingContext(const ContextSchema& schema, InstrumentInfo instrument)
+    : instrument_(std::move(instrument)), n_columns_(schema.names().size()) {
+  const std::size_t depth = std::bit_ceil(std::max<std::size_t>(schema.history(), 2));
+  mask_ = depth - 1;
+  data_.assign(n_columns_ * depth, kNaN);
+}
+
+void TradingContext::push(const Bar& bar) {
+  ++index_;
+  bar_ = bar;
+  const std::size_t depth = mask_ + 1;
+  const std::size_t slot = static_cast<std::size_t>(index_) & mask_;
+  data_[columns::kOpen * depth + slot] = bar.open;
+  data_[columns::kHigh * depth + slot] = bar.high;
+  data_[columns::kLow * depth + slot] = bar.low;
+  data_[columns::kClose * depth + slot] = bar.close;
+  data_[columns::kVolume * depth + slot] = bar.volume;
+  for (std::size_t c = columns::kFirstEnrichment; c < n_columns_; ++c) data_[c * depth + slot] = kNaN;
+}
+
+}  // namespace st

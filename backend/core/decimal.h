@@ -1,0 +1,67 @@
+// Exact fixed-point decimals for money, prices and quantities (never binary floating point in
+// the ledger or in orders). A Decimal is {raw int64, scale}: value = raw / 10^scale.
+//
+// Arithmetic is exact where the result fits (add/sub align scales; mul widens to 128 bits and
+// rounds half-to-even only when asked to a coarser scale). Overflow throws st::Error: a silent
+// wrap in a ledger is worse than a stopped run.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace st {
+
+class Decimal {
+ public:
+  static constexpr int kMaxScale = 18;
+
+  constexpr Decimal() = default;
+  constexpr Decimal(std::int64_t raw, int scale) : raw_(raw), scale_(static_cast<std::int8_t>(scale)) {}
+
+  static Decimal from_int(std::int64_t v, int scale = 0);
+  // Rounds half-to-even to `scale` decimals. Throws st::Error when not finite or out of range.
+  static Decimal from_double(double v, int scale);
+  // Parses "123", "-1.25", "0.000001" exactly; throws st::Error when malformed, or when it has
+  // more decimals than `scale` (scale < 0: keep the decimals as written).
+  static Decimal parse(std::string_view text, int scale = -1);
+
+  std::int64_t raw() const { return raw_; }
+  int scale() const { return scale_; }
+  bool is_zero() const { return raw_ == 0; }
+  bool is_negative() const { return raw_ < 0; }
+  double to_double() const;
+  // Shortest exact text, e.g. "12.5", "-0.001", "0" (trailing zeros dropped).
+  std::string to_string() const;
+  // Fixed number of decimals, e.g. to_string_fixed() of 12.5 at scale 2 = "12.50".
+  std::string to_string_fixed() const;
+
+  // Same value at another scale; rounds half-to-even when the scale shrinks.
+  Decimal rescale(int scale) const;
+  // floor / ceil to `scale` decimals (for sizing: never buy more than affordable).
+  Decimal floor_to(int scale) const;
+
+  Decimal operator-() const { return Decimal(-raw_, scale_); }
+  friend Decimal operator+(Decimal a, Decimal b);
+  friend Decimal operator-(Decimal a, Decimal b);
+  // Exact product at scale a.scale + b.scale (throws if that exceeds kMaxScale or overflows).
+  friend Decimal operator*(Decimal a, Decimal b);
+  // Product rounded half-to-even to `scale`.
+  static Decimal mul(Decimal a, Decimal b, int scale);
+  // Quotient rounded half-to-even to `scale`. Throws on division by zero.
+  static Decimal div(Decimal a, Decimal b, int scale);
+  Decimal& operator+=(Decimal b) { return *this = *this + b; }
+  Decimal& operator-=(Decimal b) { return *this = *this - b; }
+
+  friend bool operator==(Decimal a, Decimal b) { return compare(a, b) == 0; }
+  friend std::strong_ordering operator<=>(Decimal a, Decimal b) { return compare(a, b) <=> 0; }
+  Decimal abs() const { return raw_ < 0 ? -*this : *this; }
+
+ private:
+  static int compare(Decimal a, Decimal b);
+  std::int64_t raw_ = 0;
+  std::int8_t scale_ = 0;
+};
+
+}  // namespace st

@@ -1,0 +1,44 @@
+// Event time. Timestamps are UTC nanoseconds since the Unix epoch; read "now" only through a
+// Clock so that backtest and live share code.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace st {
+
+struct Timestamp {
+  std::int64_t ns = 0;
+  friend auto operator<=>(const Timestamp&, const Timestamp&) = default;
+  static constexpr Timestamp from_seconds(std::int64_t s) { return {s * 1'000'000'000LL}; }
+  std::int64_t seconds() const;  // floor
+};
+
+constexpr std::int64_t kNsPerSecond = 1'000'000'000LL;
+constexpr std::int64_t kNsPerMinute = 60 * kNsPerSecond;
+constexpr std::int64_t kNsPerHour = 60 * kNsPerMinute;
+constexpr std::int64_t kNsPerDay = 24 * kNsPerHour;
+
+// "2024-01-01T00:00:00Z" (fractional seconds printed only when non-zero, up to 9 digits).
+std::string format_iso(Timestamp t);
+// Writes the same text into `out` (at least 32 bytes); returns the length.
+std::size_t format_iso(Timestamp t, char* out);
+// Accepts "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.fff…]]" with 'T' or ' ', optional 'Z' or ±HH:MM.
+std::optional<Timestamp> parse_iso(std::string_view text);
+
+// Civil-date helpers (proleptic Gregorian, UTC).
+std::int64_t days_from_civil(int y, unsigned m, unsigned d);
+void civil_from_days(std::int64_t z, int& y, unsigned& m, unsigned& d);
+
+// Timeframe strings: "1m", "5m", "1h", "1d", "1w" -> nanoseconds; nullopt when malformed.
+std::optional<std::int64_t> parse_timeframe(std::string_view text);
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual Timestamp now() const = 0;
+};
+
+}  // namespace st
