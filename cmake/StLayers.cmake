@@ -115,3 +115,13 @@ function(st_test name)
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
     WORKING_DIRECTORY ${CMAKE_BINARY_DIR} PROPERTIES ${A_PROPERTIES})
 endfunction()
+
+# st_module_tests(NAME LAYER <layer> DEPS ...) — one test binary of every *_test.cpp in the
+# current folder (unit tests live beside the code they test).
+function(st_module_tests name)
+  cmake_parse_arguments(A "" "LAYER" "DEPS;PROPERTIES" ${ARGN})
+  file(GLOB tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cpp)
+  if(tests)
+    st_test(${name} LAYER ${A_LAYER} SOURCES ${tests} DEPS ${A_DEPS} PROPERTIES ${A_PROPERTIES})
+  endif()
+endfunction()

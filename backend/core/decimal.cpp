@@ -1,0 +1,208 @@
+#include "backend/core/decimal.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <limits>
+
+#include "backend/core/diagnostics.h"
+
+namespace st {
+namespace {
+
+using i128 = __int128;
+
+constexpr std::int64_t kPow10[19] = {1LL,
+                                     10LL,
+                                     100LL,
+                                     1000LL,
+                                     10000LL,
+                                     100000LL,
+                                     1000000LL,
+                                     10000000LL,
+                                     100000000LL,
+                                     1000000000LL,
+                                     10000000000LL,
+                                     100000000000LL,
+                                     1000000000000LL,
+                                     10000000000000LL,
+                                     100000000000000LL,
+                                     1000000000000000LL,
+                                     10000000000000000LL,
+                                     100000000000000000LL,
+                                     1000000000000000000LL};
+
+void check_scale(int scale) {
+  if (scale < 0 || scale > Decimal::kMaxScale)
+    throw Error(fmt::format("decimal scale must be in [0, {}], was {}", Decimal::kMaxScale, scale));
+}
+
+std::int64_t narrow(i128 v) {
+  if (v > std::numeric_limits<std::int64_t>::max() || v < std::numeric_limits<std::int64_t>::min())
+    throw Error("decimal overflow");
+  return static_cast<std::int64_t>(v);
+}
+
+i128 pow10_128(int n) {
+  i128 r = 1;
+  for (int i = 0; i < n; ++i) r *= 10;
+  return r;
+}
+
+// value / 10^shift rounded half to even.
+i128 shift_down_even(i128 value, int shift) {
+  if (shift <= 0) return value;
+  const i128 div = pow10_128(shift);
+  i128 q = value / div;
+  i128 r = value % div;
+  if (r < 0) r = -r;
+  const i128 twice = r * 2;
+  if (twice > div || (twice == div && (q % 2 != 0))) q += value < 0 ? -1 : 1;
+  return q;
+}
+
+i128 div_even(i128 num, i128 den) {
+  if (den < 0) num = -num, den = -den;
+  i128 q = num / den;
+  i128 r = num % den;
+  if (r < 0) r = -r;
+  const i128 twice = r * 2;
+  if (twice > den || (twice == den && (q % 2 != 0))) q += num < 0 ? -1 : 1;
+  return q;
+}
+
+}  // namespace
+
+Decimal Decimal::from_int(std::int64_t v, int scale) {
+  check_scale(scale);
+  return Decimal(narrow(static_cast<i128>(v) * kPow10[scale]), scale);
+}
+
+Decimal Decimal::from_double(double v, int scale) {
+  check_scale(scale);
+  if (!std::isfinite(v)) throw Error(fmt::format("cannot convert {} to a decimal", v));
+  // Go through the shortest round-trip text so that 13.81 becomes exactly 13.81.
+  const std::string text = fmt::format("{}", v);
+  if (text.find_first_of("eE") == std::string::npos) {
+    Decimal exact = parse(text);
+    return exact.rescale(scale);
+  }
+  const long double scaled = static_cast<long double>(v) * kPow10[scale];
+  if (std::fabs(scaled) > 9.2e18L) throw Error(fmt::format("{} does not fit a decimal at scale {}", v, scale));
+  return Decimal(static_cast<std::int64_t>(std::nearbyint(scaled)), scale);
+}
+
+Decimal Decimal::parse(std::string_view text, int scale) {
+  std::size_t i = 0;
+  bool negative = false;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
+  i128 raw = 0;
+  int decimals = 0;
+  bool digits = false, dot = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '.' && !dot) {
+      dot = true;
+      continue;
+    }
+    if (c < '0' || c > '9') throw Error(fmt::format("\"{}\" is not a decimal number", text));
+    digits = true;
+    raw = raw * 10 + (c - '0');
+    if (dot) ++decimals;
+    if (raw > static_cast<i128>(std::numeric_limits<std::int64_t>::max()) || decimals > kMaxScale)
+      throw Error(fmt::format("\"{}\" does not fit a decimal", text));
+  }
+  if (!digits) throw Error(fmt::format("\"{}\" is not a decimal number", text));
+  if (negative) raw = -raw;
+  if (scale < 0) return Decimal(narrow(raw), decimals);
+  check_scale(scale);
+  if (decimals > scale)
+    throw Error(fmt::format("\"{}\" has more than {} decimals", text, scale));
+  return Decimal(narrow(raw * pow10_128(scale - decimals)), scale);
+}
+
+double Decimal::to_double() const {
+  // Exact for |raw| < 2^53; otherwise correctly rounded via text.
+  if (raw_ > -(1LL << 53) && raw_ < (1LL << 53)) return static_cast<double>(raw_) / static_cast<double>(kPow10[scale_]);
+  return std::stod(to_string_fixed());
+}
+
+std::string Decimal::to_string_fixed() const {
+  const bool neg = raw_ < 0;
+  const unsigned __int128 mag = neg ? -static_cast<i128>(raw_) : static_cast<i128>(raw_);
+  std::string digits = std::to_string(static_cast<unsigned long long>(mag));
+  if (scale_ > 0) {
+    if (static_cast<int>(digits.size()) <= scale_) digits.insert(0, scale_ - digits.size() + 1, '0');
+    digits.insert(digits.size() - scale_, 1, '.');
+  }
+  return neg ? "-" + digits : digits;
+}
+
+std::string Decimal::to_string() const {
+  std::string s = to_string_fixed();
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  if (s == "-0") s = "0";
+  return s;
+}
+
+Decimal Decimal::rescale(int scale) const {
+  check_scale(scale);
+  if (scale >= scale_) return Decimal(narrow(static_cast<i128>(raw_) * kPow10[scale - scale_]), scale);
+  return Decimal(narrow(shift_down_even(raw_, scale_ - scale)), scale);
+}
+
+Decimal Decimal::floor_to(int scale) const {
+  check_scale(scale);
+  if (scale >= scale_) return rescale(scale);
+  const std::int64_t div = kPow10[scale_ - scale];
+  std::int64_t q = raw_ / div;
+  if (raw_ % div != 0 && raw_ < 0) --q;
+  return Decimal(q, scale);
+}
+
+Decimal operator+(Decimal a, Decimal b) {
+  const int s = std::max(a.scale_, b.scale_);
+  const i128 ra = static_cast<i128>(a.raw_) * kPow10[s - a.scale_];
+  const i128 rb = static_cast<i128>(b.raw_) * kPow10[s - b.scale_];
+  return Decimal(narrow(ra + rb), s);
+}
+
+Decimal operator-(Decimal a, Decimal b) { return a + (-b); }
+
+Decimal operator*(Decimal a, Decimal b) {
+  const int s = a.scale_ + b.scale_;
+  check_scale(s);
+  return Decimal(narrow(static_cast<i128>(a.raw_) * b.raw_), s);
+}
+
+Decimal Decimal::mul(Decimal a, Decimal b, int scale) {
+  check_scale(scale);
+  const i128 product = static_cast<i128>(a.raw_) * b.raw_;
+  const int s = a.scale_ + b.scale_;
+  if (scale >= s) return Decimal(narrow(product * pow10_128(scale - s)), scale);
+  return Decimal(narrow(shift_down_even(product, s - scale)), scale);
+}
+
+Decimal Decimal::div(Decimal a, Decimal b, int scale) {
+  check_scale(scale);
+  if (b.raw_ == 0) throw Error("decimal division by zero");
+  // a/b = (a.raw / 10^as) / (b.raw / 10^bs); result raw = a.raw * 10^(scale + bs - as) / b.raw
+  const int exp = scale + b.scale_ - a.scale_;
+  i128 num = a.raw_;
+  i128 den = b.raw_;
+  if (exp >= 0) num *= pow10_128(exp);
+  else den *= pow10_128(-exp);
+  return Decimal(narrow(div_even(num, den)), scale);
+}
+
+int Decimal::compare(Decimal a, Decimal b) {
+  const int s = std::max(a.scale_, b.scale_);
+  const i128 ra = static_cast<i128>(a.raw_) * kPow10[s - a.scale_];
+  const i128 rb = static_cast<i128>(b.raw_) * kPow10[s - b.scale_];
+  return ra < rb ? -1 : (ra > rb ? 1 : 0);
+}
+
+}  // namespace st
