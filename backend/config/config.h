@@ -14,6 +14,8 @@
 #include <variant>
 #include <vector>
 
+#include "backend/api/params.h"
+#include "backend/api/worker.h"
 #include "backend/core/diagnostics.h"
 
 namespace st::config {
@@ -43,7 +45,7 @@ struct PlatformConfig {
 };
 
 // ---------------------------------------------------------------- operators.yaml
-enum class WorkerCategory { kContext, kOpportunity, kThreat, kPlanning, kExecution };
+using st::WorkerCategory;  // backend/api/worker.h
 enum class ExecutionStrategy { kSequential, kParallel, kEventDriven };
 enum class AggregationStrategy { kChainThrough, kCollectAll, kNone };
 
@@ -92,8 +94,8 @@ struct ConnectorsFile {
 };
 
 // ---------------------------------------------------------------- runs/<blueprint>.yaml
-// A plugin parameter value as written in YAML.
-using ParamValue = std::variant<bool, std::int64_t, double, std::string, std::vector<std::string>>;
+// A plugin parameter value as written in YAML (st::ParamValue of the plugin API).
+using st::ParamValue;
 
 struct ParamEntry {
   ParamValue value;

@@ -20,6 +20,7 @@
 
 #include "backend/api/params.h"
 #include "backend/api/worker.h"
+#include "backend/config/config.h"
 #include "backend/core/diagnostics.h"
 
 namespace st {
@@ -71,5 +72,16 @@ class PluginCatalog {
   virtual const Manifest* find(std::string_view name) const = 0;
   virtual std::vector<std::string> names() const = 0;  // sorted
 };
+
+}  // namespace st
+
+namespace st {
+
+// Checks a blueprint worker's params against its manifest and returns them with defaults filled
+// in: unknown names (with "did you mean"), wrong types, out-of-range numbers, bad enum values and
+// missing required params are reported (at the param's position, or the worker's for missing
+// ones). Used by the configuration validator and by the WorkerBuilder alike.
+Params resolve_params(const Manifest& manifest, const config::WorkerConfig& worker,
+                      const std::string& file, Diagnostics& diags);
 
 }  // namespace st
