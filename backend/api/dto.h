@@ -37,6 +37,7 @@ struct Signal {
   std::string signal_type;  // e.g. "ma_cross_up"
   std::string worker;       // instance id of the worker that detected it
   double strength = 1.0;    // [0, 1]
+  bool exit = false;        // an exit signal: asks to close open positions of `direction`
   Details details;
 };
 
@@ -97,6 +98,7 @@ struct Order {
   Decimal limit_price;  // stop-limit: the limit once triggered
   Timestamp created;
   std::string purpose;  // "entry", "exit", "stop_loss", "take_profit", "dca"
+  std::uint64_t oco_group = 0;  // non-zero: when one order of the group fills, the others cancel
 };
 
 struct Fill {

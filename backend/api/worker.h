@@ -150,9 +150,14 @@ class ContextWorker : public Worker {
 class SignalSink {
  public:
   virtual ~SignalSink() = default;
-  // Creates a Signal with a new OpportunityID. Returns it for reference.
-  virtual const Signal& emit(Direction direction, std::string signal_type, double strength,
-                             Details details) = 0;
+  // Creates a Signal. Its OpportunityID is born when the operator collects the worker's output
+  // (in worker order, so ids are the same on one thread or many).
+  virtual void emit(Direction direction, std::string signal_type, double strength,
+                    Details details) = 0;
+  // An exit signal: asks execution to close open positions of `positions` (e.g. a cross down
+  // in a long-only strategy). It is an opportunity too (journaled, with its own id) but it is not
+  // planned: TRADE_INITIATION workers get it in on_exit_signal.
+  virtual void emit_exit(Direction positions, std::string signal_type, Details details) = 0;
 };
 
 class OpportunityWorker : public Worker {
@@ -225,16 +230,19 @@ class ExecutionContext {
   virtual void open_scheduled_trade(const ScheduledEvent& event, Direction direction,
                                     Decimal quantity, std::string reason) = 0;
   // Closes a trade at market (next fill); `threat` names the threat that forced it, if any.
-  virtual void close_trade(TradeId id, std::string reason, ThreatId threat = {}) = 0;
+  // `because` names an exit signal's opportunity, when one caused it.
+  virtual void close_trade(TradeId id, std::string reason, ThreatId threat = {},
+                           OpportunityId because = {}) = 0;
   virtual void move_stop(TradeId id, Decimal new_stop, std::string reason) = 0;
 };
 
-// Subtypes: TRADE_INITIATION (on_plan), POSITION_MANAGEMENT (on_bar), RISK_SAFETY (on_threat),
+// Subtypes: TRADE_INITIATION (on_plan, on_exit_signal), POSITION_MANAGEMENT (on_bar), RISK_SAFETY (on_threat),
 // OPERATIONAL (on_scheduled). The EVENT_DRIVEN operator calls each worker for the events its
 // subtype and manifest subscribe to.
 class ExecutionWorker : public Worker {
  public:
   virtual void on_plan(const RoutedTradePlan&, ExecutionContext&) {}
+  virtual void on_exit_signal(const Signal&, ExecutionContext&) {}
   virtual void on_bar(const TradingContext&, ExecutionContext&) {}
   virtual void on_threat(const CriticalEvent&, ExecutionContext&) {}
   virtual void on_scheduled(const ScheduledEvent&, ExecutionContext&) {}

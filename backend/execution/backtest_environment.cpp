@@ -1,0 +1,26 @@
+#include "backend/execution/backtest_environment.h"
+
+namespace st {
+
+BacktestEnvironment::BacktestEnvironment(BarSource& source, TradingContext& context, TradeDesk& desk,
+                                         StrategyLedger& ledger, IEventHandler& handler)
+    : source_(&source), context_(&context), desk_(&desk), ledger_(&ledger), handler_(&handler) {}
+
+std::int64_t BacktestEnvironment::run(const std::function<void(const TradingContext&)>& on_bar) {
+  Bar bar;
+  std::int64_t n = 0;
+  while (source_->next(bar)) {
+    context_->push(bar);
+    desk_->process_bar();
+    handler_->publish(events::ContextReady{context_});
+    handler_->publish(events::BarClosed{context_});
+    desk_->process_close();
+    desk_->end_bar();
+    handler_->publish(events::LedgerStateChanged{ledger_});
+    ++n;
+    if (on_bar) on_bar(*context_);
+  }
+  return n;
+}
+
+}  // namespace st

@@ -1,0 +1,37 @@
+// BacktestEnvironment: historical replay (DESIGN §9). Per bar t:
+//   1. the context receives bar t;
+//   2. pending orders are tried against bar t (fills at its open, stops/limits in its range);
+//   3. ContextReady is published: the strategy's chain runs on bar t's close, and any orders it
+//      creates wait for bar t+1 (no look-ahead);
+//   4. BarClosed is published (position management, e.g. trailing stops);
+//   5. with "fill on close", market orders of this bar fill at its close;
+//   6. the ledger is marked at bar t's close and LedgerStateChanged is published.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "backend/data/bar_source.h"
+#include "backend/execution/events.h"
+#include "backend/execution/trade_desk.h"
+
+namespace st {
+
+class BacktestEnvironment {
+ public:
+  BacktestEnvironment(BarSource& source, TradingContext& context, TradeDesk& desk, StrategyLedger& ledger,
+                      IEventHandler& handler);
+
+  // Replays every bar. `on_bar` runs after step 6 (equity snapshots, progress).
+  // Returns the number of bars replayed. Bad data throws st::Error with file:line.
+  std::int64_t run(const std::function<void(const TradingContext&)>& on_bar);
+
+ private:
+  BarSource* source_;
+  TradingContext* context_;
+  TradeDesk* desk_;
+  StrategyLedger* ledger_;
+  IEventHandler* handler_;
+};
+
+}  // namespace st

@@ -1,0 +1,130 @@
+// TradeDesk: the ExecutionContext workers act through, identical in every environment.
+// It turns plans into orders, fills into positions (ledger) and writes the causal journal
+// entries of orders and trades (ORDER_*, TRADE_OPENED, TRADE_CLOSED, STOP_MOVED,
+// OPPORTUNITY_REJECTED from execution).
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "backend/api/worker.h"
+#include "backend/execution/broker.h"
+#include "backend/execution/ledger.h"
+#include "backend/journal/journal.h"
+
+namespace st {
+
+enum class CashCheckMode { kOnFill, kOnSubmit };
+
+struct DeskSettings {
+  CashCheckMode cash_check = CashCheckMode::kOnFill;
+  bool allow_short = false;
+  bool fill_on_close = false;
+};
+
+// One row of trades.csv.
+struct TradeRow {
+  TradeId trade_id;
+  OpportunityId opportunity_id;
+  ScheduledId scheduled_id;
+  Direction direction = Direction::kLong;
+  Timestamp entry_time;
+  Decimal entry_price;
+  Decimal size;
+  Decimal entry_fee;
+  bool closed = false;
+  Timestamp exit_time;
+  Decimal exit_price;
+  std::string exit_reason;
+  Decimal exit_fee;
+  Decimal pnl_gross;
+  Decimal pnl_net;
+  ThreatId threat_id;
+  std::int64_t bars_held = 0;
+};
+
+struct DeskCounters {
+  std::uint64_t orders_submitted = 0;
+  std::uint64_t orders_rejected = 0;
+  std::uint64_t orders_filled = 0;
+  std::uint64_t plans_rejected = 0;
+};
+
+class TradeDesk final : public ExecutionContext {
+ public:
+  // `ids` makes the TradeIDs of scheduled trades (planned trades bring theirs).
+  TradeDesk(SimulatedBroker& broker, StrategyLedger& ledger, StrategyJournal& journal,
+            const TradingContext& market, IdGenerator& ids, DeskSettings settings);
+
+  // ---- ExecutionContext
+  Timestamp now() const override { return market_->time(); }
+  const TradingContext& market() const override { return *market_; }
+  const LedgerView& ledger() const override { return *ledger_; }
+  std::span<const CriticalEvent> active_threats() const override { return threats_; }
+  void open_trade(const RoutedTradePlan& plan) override;
+  void reject_plan(const RoutedTradePlan& plan, std::string reason, ThreatId threat = {}) override;
+  void open_scheduled_trade(const ScheduledEvent& event, Direction direction, Decimal quantity,
+                            std::string reason) override;
+  void close_trade(TradeId id, std::string reason, ThreatId threat = {},
+                   OpportunityId because = {}) override;
+  void move_stop(TradeId id, Decimal new_stop, std::string reason) override;
+
+  // ---- environment side
+  void set_active_threats(std::span<const CriticalEvent> threats) { threats_.assign(threats.begin(), threats.end()); }
+  void set_acting_worker(const std::string* worker) { worker_ = worker; }
+  // Fills pending orders against the current bar (call after the context has the new bar).
+  void process_bar();
+  // "Fill on close" mode: fills market orders created during this bar at its close.
+  void process_close();
+  // Marks the ledger at the bar's close and ages open positions.
+  void end_bar();
+  const std::vector<TradeRow>& trades() const { return rows_; }
+  const DeskCounters& counters() const { return counters_; }
+  bool has_pending_entry() const;
+  int price_scale() const { return market_->instrument().price_precision; }
+  int quantity_scale() const { return market_->instrument().quantity_precision; }
+
+ private:
+  enum class State { kPendingEntry, kOpen, kClosed, kCancelled };
+  struct Trade {
+    TradeId id;
+    OpportunityId opportunity;
+    ScheduledId scheduled;
+    Direction direction = Direction::kLong;
+    Decimal stop_loss, take_profit;
+    State state = State::kPendingEntry;
+    std::uint64_t entry_order = 0, stop_order = 0, tp_order = 0, exit_order = 0;
+    std::uint64_t oco = 0;  // group of the protective stop and target
+    std::string exit_reason;
+    std::string exit_worker;
+    ThreatId exit_threat;
+    OpportunityId exit_because;
+    std::size_t row = 0;
+  };
+
+  std::optional<std::string> on_fill(const BrokerFill& f);
+  void submit(Trade& t, Order o, std::uint64_t Trade::*slot);
+  void after_fills();
+  CausalIds ids_of(const Trade& t) const { return {t.opportunity, t.id, {}, t.scheduled}; }
+  Trade* find(TradeId id);
+  void journal_order_rejected(const Trade& t, const Order& o, const std::string& reason);
+  std::string acting_worker() const { return worker_ ? *worker_ : std::string(); }
+
+  SimulatedBroker* broker_;
+  StrategyLedger* ledger_;
+  StrategyJournal* journal_;
+  const TradingContext* market_;
+  IdGenerator* ids_;
+  DeskSettings settings_;
+  std::vector<CriticalEvent> threats_;
+  const std::string* worker_ = nullptr;
+  std::vector<Trade> trades_;
+  std::unordered_map<std::uint64_t, std::size_t> order_to_trade_;
+  std::vector<std::size_t> opened_now_;  // trades whose entry filled during this fill pass
+  std::vector<Order> cancelled_;
+  std::vector<TradeRow> rows_;
+  DeskCounters counters_;
+};
+
+}  // namespace st

@@ -1,0 +1,254 @@
+// s1mpletrader — the command-line frontend. It only parses arguments, calls the services and
+// prints; every decision lives below it.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "backend/config/loader.h"
+#include "backend/core/diagnostics.h"
+#include "backend/data/csv.h"
+#include "backend/data/synth.h"
+#include "backend/journal/reader.h"
+#include "backend/registry/registry.h"
+#include "frontends/cli/plugins_cmd.h"
+#include "services/explain/explain.h"
+#include "services/runner/strategy_runner.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kDefaultConfig = "config";
+
+// Finds the config directory: as given, else next to the executable's source tree.
+std::string config_dir(const std::string& given) { return given.empty() ? kDefaultConfig : given; }
+
+int print_diagnostics(const st::Diagnostics& diags) {
+  for (const auto& d : diags.items()) std::cerr << "error: " << d.to_string() << '\n';
+  std::cerr << fmt::format("{} error{} found\n", diags.size(), diags.size() == 1 ? "" : "s");
+  return 1;
+}
+
+struct Loaded {
+  st::PluginRegistry registry;
+  st::config::ConfigSet config;
+};
+
+// Loads plugins and configuration; prints every problem and returns nullopt when any.
+std::optional<Loaded> load_all(const std::string& dir, const std::vector<std::string>& overrides) {
+  st::Diagnostics diags;
+  // platform.yaml names extra plugin dirs; read it first without a catalog.
+  st::config::LoadOptions first;
+  first.overrides = overrides;
+  st::Diagnostics ignore;
+  auto preliminary = st::config::load_config(dir, nullptr, first, ignore);
+  std::vector<std::string> plugin_dirs;
+  for (const auto& p : preliminary.platform.plugin_dirs) {
+    fs::path path(p);
+    if (path.is_relative()) path = fs::path(dir).parent_path() / path;
+    plugin_dirs.push_back(path.string());
+  }
+  auto registry = st::PluginRegistry::load(plugin_dirs, diags);
+  auto cfg = st::config::load_config(dir, &registry, first, diags);
+  if (!diags.empty()) {
+    print_diagnostics(diags);
+    return std::nullopt;
+  }
+  return Loaded{std::move(registry), std::move(cfg)};
+}
+
+std::string default_run_dir(const st::config::ConfigSet& cfg, const std::string& operation) {
+  fs::path base = fs::path(cfg.dir).parent_path() / cfg.platform.runs_dir;
+  if (fs::path(cfg.platform.runs_dir).is_absolute()) base = cfg.platform.runs_dir;
+  return (base / operation).string();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"S1mpleTrader — plugin-first, event-driven trading platform"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "s1mpletrader 0.1.0");
+
+  std::string config;
+  std::vector<std::string> sets;
+
+  auto* validate = app.add_subcommand("validate", "Validate the configuration and every plugin manifest");
+  validate->add_option("--config", config, "Configuration directory (default: config)");
+  validate->add_option("--set", sets, "Override a value: KEY.PATH=VALUE (repeatable)");
+
+  auto* plugins = app.add_subcommand("plugins", "List and inspect plugins");
+  plugins->require_subcommand(1);
+  bool json = false;
+  auto* plist = plugins->add_subcommand("list", "List every available plugin");
+  plist->add_flag("--json", json, "Machine-readable output");
+  plist->add_option("--config", config, "Configuration directory (for user plugin_dirs)");
+  std::string plugin_name;
+  auto* pshow = plugins->add_subcommand("show", "Show one plugin's manifest");
+  pshow->add_option("NAME", plugin_name, "Plugin name")->required();
+  pshow->add_flag("--json", json, "Machine-readable output");
+  pshow->add_option("--config", config, "Configuration directory (for user plugin_dirs)");
+
+  auto* backtest = app.add_subcommand("backtest", "Run the backtest strategy links of an operation");
+  std::string operation, data, out, link_name;
+  bool quiet = false;
+  backtest->add_option("--config", config, "Configuration directory (default: config)");
+  backtest->add_option("--operation", operation, "Operation name (default: the first in index.yaml)");
+  backtest->add_option("--link", link_name, "Run only this strategy link");
+  backtest->add_option("--data", data, "CSV file replacing the data source of the links being run");
+  backtest->add_option("--set", sets, "Override a value: KEY.PATH=VALUE (repeatable)");
+  backtest->add_option("--out", out, "Run directory (default: <runs_dir>/<operation>)");
+  backtest->add_flag("--quiet", quiet, "No progress output");
+
+  auto* explain = app.add_subcommand("explain", "Explain a trade from a run's journal");
+  std::string run_dir, trade_id;
+  explain->add_option("--run", run_dir, "Run directory (or a link's folder in it)")->required();
+  explain->add_option("TRADE_ID", trade_id, "The trade's id (see trades.csv)")->required();
+  explain->add_flag("--json", json, "Machine-readable output");
+
+  auto* data_cmd = app.add_subcommand("data", "Market data tools");
+  data_cmd->require_subcommand(1);
+  auto* synth = data_cmd->add_subcommand("synth", "Write a deterministic synthetic OHLCV series (CSV)");
+  st::config::SynthConfig synth_cfg;
+  std::string timeframe = "1h";
+  synth->add_option("--out", out, "Output CSV file")->required();
+  synth->add_option("--seed", synth_cfg.seed, "Random seed");
+  synth->add_option("--bars", synth_cfg.bars, "Number of bars")->check(CLI::Range(1LL, 1000000000LL));
+  synth->add_option("--start", synth_cfg.start, "First bar time (ISO-8601 UTC)");
+  synth->add_option("--timeframe", timeframe, "Bar length (1m, 5m, 1h, 1d, ...)");
+  synth->add_option("--price", synth_cfg.start_price, "First price")->check(CLI::PositiveNumber);
+  synth->add_option("--volatility", synth_cfg.volatility, "Per-bar stdev of log returns")->check(CLI::Range(1e-9, 1.0));
+
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    if (validate->parsed()) {
+      auto loaded = load_all(config_dir(config), sets);
+      if (!loaded) return 1;
+      std::cout << st::config::summary(loaded->config) << '\n';
+      return 0;
+    }
+    if (plugins->parsed()) {
+      st::Diagnostics diags;
+      std::vector<std::string> dirs;
+      if (!config.empty()) {
+        auto loaded = load_all(config_dir(config), {});
+        if (!loaded) return 1;
+        return plist->parsed() ? st::plugins_list(loaded->registry, json, std::cout)
+                               : st::plugins_show(loaded->registry, plugin_name, json, std::cout, std::cerr);
+      }
+      auto registry = st::PluginRegistry::load(dirs, diags);
+      if (!diags.empty()) return print_diagnostics(diags);
+      return plist->parsed() ? st::plugins_list(registry, json, std::cout)
+                             : st::plugins_show(registry, plugin_name, json, std::cout, std::cerr);
+    }
+    if (backtest->parsed()) {
+      auto loaded = load_all(config_dir(config), sets);
+      if (!loaded) return 1;
+      const auto& cfg = loaded->config;
+      const st::config::OperationConfig* op = nullptr;
+      for (const auto& o : cfg.operations)
+        if (operation.empty() || o.name == operation) {
+          op = &o;
+          break;
+        }
+      if (op == nullptr) {
+        std::cerr << fmt::format("error: no operation named \"{}\"\n", operation);
+        return 2;
+      }
+      st::RunOptions options;
+      options.out_dir = out.empty() ? default_run_dir(cfg, op->name) : out;
+      if (!data.empty()) options.data_override = data;
+      const bool tty = isatty(fileno(stderr)) != 0;
+      if (!quiet) {
+        options.progress = [tty](const st::RunProgress& p) {
+          if (p.total_bars == p.bars && p.total_bars != 0) {
+            if (tty) std::cerr << '\r' << std::string(60, ' ') << '\r';
+            return;
+          }
+          std::cerr << fmt::format("{}{}: {} bars{}", tty ? "\r" : "", p.link, p.bars,
+                                   p.total_bars ? fmt::format(" of {}", p.total_bars) : "")
+                    << (tty ? "" : "\n") << std::flush;
+        };
+      }
+      int ran = 0;
+      for (const auto& link : op->strategy_links) {
+        if (!link.enabled || (!link_name.empty() && link.name != link_name)) continue;
+        if (link.environment != st::config::Environment::kBacktest) {
+          std::cerr << fmt::format("skipping link \"{}\": only backtest links run here\n", link.name);
+          continue;
+        }
+        const auto t0 = std::chrono::steady_clock::now();
+        auto summary = st::run_link(cfg, loaded->registry, link, options);
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        std::cout << st::render_summary(summary)
+                  << fmt::format("  {:.3f} s, {:.0f} bars/s\n", secs, secs > 0 ? summary.bars / secs : 0.0);
+        ++ran;
+      }
+      if (ran == 0) {
+        std::cerr << "error: no strategy link matched\n";
+        return 2;
+      }
+      std::cout << fmt::format("run directory: {}\n", options.out_dir);
+      return 0;
+    }
+    if (explain->parsed()) {
+      fs::path dir(run_dir);
+      std::vector<fs::path> journals;
+      if (fs::exists(dir / "journal.jsonl")) {
+        journals.push_back(dir / "journal.jsonl");
+      } else if (fs::is_directory(dir)) {
+        for (const auto& e : fs::directory_iterator(dir))
+          if (fs::exists(e.path() / "journal.jsonl")) journals.push_back(e.path() / "journal.jsonl");
+        std::sort(journals.begin(), journals.end());
+      }
+      if (journals.empty()) {
+        std::cerr << fmt::format("error: no journal.jsonl in {} or its link folders\n", run_dir);
+        return 2;
+      }
+      std::string last_error;
+      for (const auto& j : journals) {
+        auto entries = st::journal::read_journal(j.string());
+        try {
+          auto ex = st::explain_trade(entries, trade_id);
+          if (json)
+            std::cout << st::render_json(ex).dump(2) << '\n';
+          else
+            std::cout << st::render_text(ex);
+          return 0;
+        } catch (const st::Error& e) {
+          last_error = e.what();
+        }
+      }
+      std::cerr << "error: " << last_error << '\n';
+      return 2;
+    }
+    if (synth->parsed()) {
+      auto tf = st::parse_timeframe(timeframe);
+      if (!tf) {
+        std::cerr << fmt::format("error: --timeframe: \"{}\" is not a timeframe like 1m, 1h, 1d\n", timeframe);
+        return 2;
+      }
+      if (!st::parse_iso(synth_cfg.start)) {
+        std::cerr << fmt::format("error: --start: \"{}\" is not an ISO-8601 time\n", synth_cfg.start);
+        return 2;
+      }
+      auto source = st::make_synth(synth_cfg, *tf);
+      st::write_csv(out, *source);
+      std::cout << fmt::format("wrote {} bars to {}\n", synth_cfg.bars, out);
+      return 0;
+    }
+  } catch (const st::Error& e) {
+    for (const auto& d : e.diagnostics().items()) std::cerr << "error: " << d.to_string() << '\n';
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

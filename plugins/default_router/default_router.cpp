@@ -1,0 +1,20 @@
+#include "plugins/default_router/default_router.h"
+
+#include <fmt/format.h>
+
+#include "backend/api/plugin.h"
+
+namespace st::plugins {
+
+PlanDecision DefaultRouter::plan(const PlanningInput&, RoutedTradePlan& routed) {
+  routed.route = "default";
+  routed.time_in_force = tif_;
+  routed.plan.rationale.emplace_back("routing", fmt::format("{} {} order to the environment's broker, {}",
+                                                            to_string(routed.plan.entry_type),
+                                                            to_string(routed.plan.direction), tif_));
+  return PlanDecision::accept();
+}
+
+ST_REGISTER_PLUGIN("default_router", DefaultRouter);
+
+}  // namespace st::plugins

@@ -1,0 +1,34 @@
+#include "plugins/max_drawdown/max_drawdown.h"
+
+#include <fmt/format.h>
+
+#include "backend/api/plugin.h"
+
+namespace st::plugins {
+
+Severity parse_severity(const std::string& text) {
+  if (text == "LOW") return Severity::kLow;
+  if (text == "MEDIUM") return Severity::kMedium;
+  if (text == "CRITICAL") return Severity::kCritical;
+  return Severity::kHigh;
+}
+
+void MaxDrawdown::bind(BindContext&) {
+  limit_ = params().get_double("max_drawdown_percent");
+  severity_ = parse_severity(params().get_string("severity"));
+}
+
+void MaxDrawdown::process(const TradingContext&, const LedgerView& ledger, ThreatSink& out) {
+  const double peak = ledger.peak_equity().to_double();
+  const double equity = ledger.equity().to_double();
+  if (peak <= 0) return;
+  const double dd = (peak - equity) / peak * 100.0;
+  if (dd < limit_) return;
+  out.raise("MAX_DRAWDOWN_BREACHED", severity_,
+            fmt::format("equity {:.2f} is {:.2f}% below its peak {:.2f} (limit {}%)", equity, dd, peak, limit_),
+            {{"drawdown_percent", dd}, {"equity", equity}, {"peak_equity", peak}, {"limit_percent", limit_}});
+}
+
+ST_REGISTER_PLUGIN("max_drawdown", MaxDrawdown);
+
+}  // namespace st::plugins

@@ -1,0 +1,43 @@
+#include "plugins/risk_sizing/risk_sizing.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "backend/api/plugin.h"
+
+namespace st::plugins {
+
+void RiskSizing::bind(BindContext&) {
+  risk_ = params().get_double("risk_percent");
+  exposure_ = params().get_double("max_exposure_percent");
+}
+
+PlanDecision RiskSizing::plan(const PlanningInput& in, RoutedTradePlan& routed) {
+  TradePlan& p = routed.plan;
+  if (p.stop_loss.is_zero()) return PlanDecision::reject("risk sizing needs a stop-loss from exit planning");
+  const double entry = p.entry_price.to_double();
+  const double per_unit = std::fabs(entry - p.stop_loss.to_double());
+  if (per_unit <= 0) return PlanDecision::reject("stop equals entry price: risk per unit is zero");
+  const double equity = in.ledger.equity().to_double();
+  const double risk_amount = equity * risk_ / 100.0;
+  double units = risk_amount / per_unit;
+  const double cap = in.ledger.cash().to_double() * exposure_ / 100.0 / entry;
+  const bool capped = units > cap;
+  units = std::min(units, cap);
+  const int q = in.market.instrument().quantity_precision;
+  const Decimal size = Decimal::from_double(std::floor(units * std::pow(10.0, q)) / std::pow(10.0, q), q);
+  if (size.is_zero() || size.is_negative())
+    return PlanDecision::reject(fmt::format("size rounds to zero (risk {:.2f} / {:.6g} per unit = {:.6g} units)",
+                                            risk_amount, per_unit, units));
+  p.size = size;
+  p.rationale.emplace_back(
+      "size", fmt::format("{} units: risk {}% of equity {:.2f} = {:.2f} / {:.6g} per unit to the stop{}", size.to_string(),
+                          risk_, equity, risk_amount, per_unit, capped ? fmt::format(", capped at {}% of cash", exposure_) : ""));
+  return PlanDecision::accept();
+}
+
+ST_REGISTER_PLUGIN("risk_sizing", RiskSizing);
+
+}  // namespace st::plugins

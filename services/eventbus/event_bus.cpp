@@ -1,0 +1,1 @@
+#include "services/eventbus/event_bus.h"

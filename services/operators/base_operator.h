@@ -1,0 +1,73 @@
+// BaseOperator: ONE generic operator class, configured per worker category by operators.yaml
+// (DESIGN §5). It decides how the workers of its category run and which results count; what a
+// "result" is belongs to the caller (a column, signals, threats, a plan).
+//
+// Execution strategy
+//   SEQUENTIAL    workers run one by one in blueprint order, on the calling thread.
+//   PARALLEL      workers run at once on the thread pool, each on the same input, each writing
+//                 its own result slot; results are taken in blueprint order, so the outcome is
+//                 identical on one thread or many.
+//   EVENT_DRIVEN  a worker runs only for the events it subscribes to, in blueprint order.
+// Aggregation strategy
+//   CHAIN_THROUGH the output of one worker is the input of the next, in order; the chain ends
+//                 at the first worker that ends it (a planner's rejection; for opportunity and
+//                 threat workers, the first that produces a result: priority order).
+//   COLLECT_ALL   every worker runs; every non-empty result is kept, in blueprint order.
+//   NONE          every worker runs for its side effects; results are discarded.
+// CHAIN_THROUGH needs SEQUENTIAL (a chain has an order); the factory refuses PARALLEL with it.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backend/config/config.h"
+#include "services/operators/thread_pool.h"
+
+namespace st {
+
+enum class Outcome { kEmpty, kProduced, kEndChain };
+
+struct OperatorSettings {
+  std::string operator_id;
+  WorkerCategory category = WorkerCategory::kContext;
+  config::ExecutionStrategy execution = config::ExecutionStrategy::kSequential;
+  config::AggregationStrategy aggregation = config::AggregationStrategy::kChainThrough;
+  int threads = 1;
+};
+
+class BaseOperator {
+ public:
+  // `subscriptions[i]` is a bitmask of the events worker i takes (EVENT_DRIVEN only).
+  BaseOperator(OperatorSettings settings, std::size_t workers, std::vector<std::uint32_t> subscriptions = {});
+
+  const OperatorSettings& settings() const { return settings_; }
+  std::size_t size() const { return n_; }
+
+  // Runs task(i) for the workers per the execution strategy (only those subscribed to `event`
+  // when EVENT_DRIVEN; event = 0 means "every worker"). Returns the indices whose results count,
+  // per the aggregation strategy, in blueprint order. The returned reference is valid until the
+  // next call.
+  const std::vector<std::size_t>& run(const std::function<Outcome(std::size_t)>& task, std::uint32_t event = 0);
+
+ private:
+  OperatorSettings settings_;
+  std::size_t n_;
+  std::vector<std::uint32_t> subscriptions_;
+  std::unique_ptr<ThreadPool> pool_;
+  std::vector<Outcome> outcomes_;
+  std::vector<std::size_t> kept_;
+};
+
+// Builds the operator of `category` from operators.yaml (missing entries take DESIGN defaults).
+// Throws st::Error for combinations that make no sense (CHAIN_THROUGH with PARALLEL; PARALLEL
+// execution workers, which act on the shared ledger).
+OperatorSettings operator_settings(const config::OperatorsConfig& cfg, WorkerCategory category);
+std::unique_ptr<BaseOperator> make_operator(const config::OperatorsConfig& cfg, WorkerCategory category,
+                                            std::size_t workers, std::vector<std::uint32_t> subscriptions = {});
+
+const char* to_string(config::ExecutionStrategy s);
+const char* to_string(config::AggregationStrategy s);
+
+}  // namespace st

@@ -1,0 +1,631 @@
+#include "services/runner/strategy_runner.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "backend/assembly/component_builder.h"
+#include "backend/data/csv.h"
+#include "backend/data/synth.h"
+#include "backend/execution/backtest_environment.h"
+#include "backend/journal/journal.h"
+#include "backend/journal/journal_persistor.h"
+#include "backend/persistence/state_persistor.h"
+#include "services/eventbus/event_bus.h"
+#include "services/operators/base_operator.h"
+#include "services/scheduler/scheduler.h"
+
+namespace st {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Events an execution worker can take (EVENT_DRIVEN subscriptions).
+enum ExecEvent : std::uint32_t {
+  kOnPlan = 1,
+  kOnExitSignal = 2,
+  kOnThreat = 4,
+  kOnBar = 8,
+  kOnScheduled = 16,
+};
+
+std::uint32_t default_subscription(const Manifest& m) {
+  if (m.subtype == "TRADE_INITIATION") return kOnPlan | kOnExitSignal;
+  if (m.subtype == "POSITION_MANAGEMENT") return kOnBar;
+  if (m.subtype == "RISK_SAFETY") return kOnThreat;
+  if (m.subtype == "OPERATIONAL") return kOnScheduled;
+  return 0;
+}
+
+bool consumes(const Manifest& m, const std::string& event) {
+  for (const auto& c : m.consumes)
+    if (c == event) return true;
+  return false;
+}
+
+std::string resolve_path(const config::ConfigSet& cfg, const std::string& p) {
+  fs::path path(p);
+  if (path.is_absolute() || fs::exists(path)) return path.string();
+  // Relative data paths are looked up under the platform data_dir, relative to the config dir's parent.
+  fs::path base = fs::path(cfg.dir).parent_path();
+  fs::path candidate = base / cfg.platform.data_dir / path;
+  if (fs::exists(candidate)) return candidate.string();
+  candidate = fs::path(cfg.dir) / path;
+  if (fs::exists(candidate)) return candidate.string();
+  return path.string();
+}
+
+// Implements the services the WorkerBuilder injects, and the sinks given to workers.
+class LinkRun final : public IEventEmitter, public IJournalWriter {
+ public:
+  LinkRun(const config::ConfigSet& cfg, const PluginRegistry& registry, const config::StrategyLinkConfig& link,
+          const RunOptions& options)
+      : cfg_(cfg), registry_(registry), link_(link), options_(options) {}
+
+  LinkSummary run();
+
+  // IEventEmitter: events emitted by event-aware workers go to the workers that consume them.
+  void emit(const std::string& source, std::string_view event, const Details& payload) override {
+    journal_->entry(context_->time(), "WORKER_EVENT", {})
+        .str("worker", source)
+        .str("event", event)
+        .details("payload", payload)
+        .commit();
+    for (std::size_t i = 0; i < aware_.size(); ++i) {
+      if (!consumes(*aware_manifests_[i], std::string(event))) continue;
+      guarded(aware_names_[i], [&] { aware_[i]->on_event(event, payload, context_->time()); });
+    }
+  }
+  // IJournalWriter: a journaling worker's own entries.
+  void write(const std::string& worker, const WorkerJournalEntry& e) override {
+    auto entry = journal_->entry(context_->time(), e.event_type.empty() ? "WORKER_ENTRY" : e.event_type,
+                                 {e.opportunity_id, e.trade_id, e.threat_id, e.scheduled_id});
+    entry.str("worker", worker).str("message", e.message).details("details", e.details).commit();
+    if (e.event_type == "OPPORTUNITY_REJECTED") ++worker_rejections_;
+  }
+
+ private:
+  template <class Fn>
+  void guarded(const std::string& worker, Fn&& fn) {
+    try {
+      fn();
+    } catch (const Error& e) {
+      throw Error(fmt::format("worker \"{}\" failed at bar {} ({}): {}", worker, context_->bar_index(),
+                              format_iso(context_->time()), e.what()));
+    } catch (const std::exception& e) {
+      throw Error(fmt::format("worker \"{}\" failed at bar {} ({}): {}", worker, context_->bar_index(),
+                              format_iso(context_->time()), e.what()));
+    }
+  }
+
+  void wire(EventBus& bus);
+  void on_context_ready(EventBus& bus, TradingContext& ctx);
+  void on_enriched(EventBus& bus, const TradingContext& ctx);
+  void plan_signal(EventBus& bus, const Signal& signal);
+  void dispatch_execution(std::uint32_t event, const std::function<void(ExecutionWorker&)>& call,
+                          const ScheduledEvent* scheduled = nullptr);
+
+  const config::ConfigSet& cfg_;
+  const PluginRegistry& registry_;
+  const config::StrategyLinkConfig& link_;
+  const RunOptions& options_;
+
+  std::unique_ptr<IdGenerator> ids_;
+  std::unique_ptr<IJournalPersistor> journal_out_;
+  std::unique_ptr<StrategyJournal> journal_;
+  std::unique_ptr<IStatePersistor> state_;
+  Workforce workforce_;
+  std::unique_ptr<TradingContext> context_;
+  std::unique_ptr<SimulatedBroker> broker_;
+  std::unique_ptr<StrategyLedger> ledger_;
+  std::unique_ptr<TradeDesk> desk_;
+  std::unique_ptr<Scheduler> scheduler_;
+  std::unique_ptr<BaseOperator> op_context_, op_opportunity_, op_threat_, op_planning_, op_execution_;
+
+  std::vector<EventAware*> aware_;
+  std::vector<const Manifest*> aware_manifests_;
+  std::vector<std::string> aware_names_;
+
+  // Per-bar buffers (reused).
+  struct SinkSlot final : SignalSink, ThreatSink {
+    std::vector<Signal> signals;
+    std::vector<CriticalEvent> threats;
+    const TradingContext* ctx = nullptr;
+    std::string worker;
+    void emit(Direction d, std::string type, double strength, Details details) override {
+      Signal s;
+      s.time = ctx->time();
+      s.direction = d;
+      s.signal_type = std::move(type);
+      s.worker = worker;
+      s.strength = strength;
+      s.details = std::move(details);
+      signals.push_back(std::move(s));
+    }
+    void emit_exit(Direction positions, std::string type, Details details) override {
+      emit(positions, std::move(type), 1.0, std::move(details));
+      signals.back().exit = true;
+    }
+    void raise(std::string type, Severity severity, std::string message, Details details) override {
+      CriticalEvent e;
+      e.time = ctx->time();
+      e.threat_type = std::move(type);
+      e.worker = worker;
+      e.severity = severity;
+      e.message = std::move(message);
+      e.details = std::move(details);
+      threats.push_back(std::move(e));
+    }
+  };
+  std::vector<SinkSlot> opp_slots_, threat_slots_;
+  std::vector<Signal> signals_;
+  struct ActiveThreat {
+    CriticalEvent event;
+    std::int64_t bars = 0;
+    bool seen = false;
+  };
+  std::vector<ActiveThreat> active_;
+  std::vector<CriticalEvent> started_, active_view_;
+  std::vector<ScheduledEvent> scheduled_;
+  bool scheduler_started_ = false;
+
+  // Summary counters.
+  std::int64_t opportunities_ = 0, rejected_ = 0, threats_ = 0, worker_rejections_ = 0;
+  std::map<std::string, std::int64_t> by_reason_, by_threat_;
+  double peak_equity_ = 0, max_dd_ = 0;
+};
+
+void LinkRun::dispatch_execution(std::uint32_t event, const std::function<void(ExecutionWorker&)>& call,
+                                 const ScheduledEvent* scheduled) {
+  op_execution_->run(
+      [&](std::size_t i) {
+        if (scheduled != nullptr && !consumes(*workforce_.execution_manifests[i], scheduled->event))
+          return Outcome::kEmpty;
+        const std::string& id = workforce_.execution[i]->info().id;
+        desk_->set_acting_worker(&id);
+        guarded(id, [&] { call(*workforce_.execution[i]); });
+        desk_->set_acting_worker(nullptr);
+        return Outcome::kEmpty;
+      },
+      event);
+}
+
+void LinkRun::on_context_ready(EventBus& bus, TradingContext& ctx) {
+  // Schedules first: a cron time that has passed by this bar fires now.
+  scheduled_.clear();
+  if (!scheduler_started_) {
+    scheduler_->start(Timestamp{ctx.time().ns - 1});
+    scheduler_started_ = true;
+  }
+  scheduler_->due(ctx.time(), scheduled_);
+  for (const auto& ev : scheduled_) bus.publish(events::ScheduledEventFired{&ev});
+  op_context_->run([&](std::size_t i) {
+    guarded(workforce_.context[i]->info().id, [&] { workforce_.context[i]->process(ctx); });
+    return Outcome::kEmpty;
+  });
+  bus.publish(events::ContextEnriched{&ctx});
+}
+
+void LinkRun::on_enriched(EventBus& bus, const TradingContext& ctx) {
+  // Threats first, so that planning sees this bar's threats.
+  for (auto& s : threat_slots_) s.threats.clear();
+  const auto& kept_threats = op_threat_->run([&](std::size_t i) {
+    auto& slot = threat_slots_[i];
+    slot.ctx = &ctx;
+    guarded(slot.worker, [&] { workforce_.threat[i]->process(ctx, *ledger_, slot); });
+    return slot.threats.empty() ? Outcome::kEmpty : Outcome::kProduced;
+  });
+  for (auto& a : active_) a.seen = false;
+  started_.clear();
+  for (std::size_t i : kept_threats) {
+    for (auto& t : threat_slots_[i].threats) {
+      auto it = std::find_if(active_.begin(), active_.end(), [&](const ActiveThreat& a) {
+        return a.event.worker == t.worker && a.event.threat_type == t.threat_type;
+      });
+      if (it != active_.end()) {
+        it->seen = true;
+        ++it->bars;
+        continue;
+      }
+      t.threat_id = ids_->next_id<ThreatId>();
+      ++threats_;
+      ++by_threat_[t.threat_type];
+      journal_->entry(ctx.time(), "THREAT_DETECTED", {{}, {}, t.threat_id, {}})
+          .str("worker", t.worker)
+          .str("threat_type", t.threat_type)
+          .str("severity", to_string(t.severity))
+          .str("message", t.message)
+          .details("details", t.details)
+          .commit();
+      active_.push_back({t, 1, true});
+      started_.push_back(t);
+    }
+  }
+  // Threats no worker raised on this bar are over.
+  for (auto it = active_.begin(); it != active_.end();) {
+    if (it->seen) {
+      ++it;
+      continue;
+    }
+    journal_->entry(ctx.time(), "THREAT_CLEARED", {{}, {}, it->event.threat_id, {}})
+        .str("worker", it->event.worker)
+        .str("threat_type", it->event.threat_type)
+        .integer("active_bars", it->bars)
+        .commit();
+    it = active_.erase(it);
+  }
+  active_view_.clear();
+  for (const auto& a : active_) active_view_.push_back(a.event);
+  desk_->set_active_threats(active_view_);
+  bus.publish(events::ThreatsDetected{started_, active_view_});
+
+  for (auto& s : opp_slots_) s.signals.clear();
+  const auto& kept = op_opportunity_->run([&](std::size_t i) {
+    auto& slot = opp_slots_[i];
+    slot.ctx = &ctx;
+    guarded(slot.worker, [&] { workforce_.opportunity[i]->process(ctx, slot); });
+    return slot.signals.empty() ? Outcome::kEmpty : Outcome::kProduced;
+  });
+  signals_.clear();
+  // OpportunityIDs are born here, in blueprint order: the same on one thread or many.
+  for (std::size_t i : kept) {
+    for (auto& s : opp_slots_[i].signals) {
+      s.opportunity_id = ids_->next_id<OpportunityId>();
+      signals_.push_back(std::move(s));
+    }
+  }
+  if (!signals_.empty()) bus.publish(events::SignalsDetected{signals_});
+}
+
+void LinkRun::plan_signal(EventBus& bus, const Signal& signal) {
+  ++opportunities_;
+  journal_->entry(signal.time, "OPPORTUNITY_DETECTED", {signal.opportunity_id, {}, {}, {}})
+      .str("worker", signal.worker)
+      .str("signal_type", signal.signal_type)
+      .str("direction", to_string(signal.direction))
+      .str("intent", signal.exit ? "exit" : "entry")
+      .num("strength", signal.strength)
+      .num("price", context_->bar().close)
+      .details("details", signal.details)
+      .commit();
+  if (signal.exit) {
+    dispatch_execution(kOnExitSignal, [&](ExecutionWorker& w) { w.on_exit_signal(signal, *desk_); });
+    return;
+  }
+  RoutedTradePlan plan;
+  plan.plan.opportunity_id = signal.opportunity_id;
+  plan.plan.direction = signal.direction;
+  plan.plan.time = signal.time;
+  plan.plan.entry_price = Decimal::from_double(context_->bar().close, context_->instrument().price_precision);
+  PlanningInput input{signal, *context_, *ledger_, active_view_};
+  std::vector<std::pair<std::size_t, PlanDecision>> rejections;
+  op_planning_->run([&](std::size_t i) {
+    PlanDecision d;
+    guarded(workforce_.planning[i]->info().id, [&] { d = workforce_.planning[i]->plan(input, plan); });
+    if (d.accepted) return Outcome::kEmpty;
+    rejections.emplace_back(i, std::move(d));
+    return Outcome::kEndChain;
+  });
+  if (!rejections.empty() || op_planning_->settings().aggregation == config::AggregationStrategy::kNone) {
+    for (auto& [i, d] : rejections) {
+      ++rejected_;
+      ++by_reason_[d.reason];
+      journal_->entry(signal.time, "OPPORTUNITY_REJECTED", {signal.opportunity_id, {}, d.threat_id, {}})
+          .str("worker", workforce_.planning[i]->info().id)
+          .str("phase", planning_phase_name(planning_phase(workforce_.planning_manifests[i]->subtype)))
+          .str("reason", d.reason)
+          .commit();
+    }
+    return;
+  }
+  plan.plan.trade_id = ids_->next_id<TradeId>();
+  {
+    auto e = journal_->entry(signal.time, "TRADE_PLANNED", {signal.opportunity_id, plan.plan.trade_id, {}, {}});
+    e.str("direction", to_string(plan.plan.direction))
+        .str("entry_type", to_string(plan.plan.entry_type))
+        .dec("entry_price", plan.plan.entry_price)
+        .dec("stop_loss", plan.plan.stop_loss)
+        .dec("take_profit", plan.plan.take_profit)
+        .dec("size", plan.plan.size)
+        .str("route", plan.route)
+        .begin_object("rationale");
+    for (const auto& [phase, why] : plan.plan.rationale) e.str(phase, why);
+    e.end_object().details("details", plan.plan.details).commit();
+  }
+  bus.publish(events::PlanReady{&plan});
+}
+
+void LinkRun::wire(EventBus& bus) {
+  bus.subscribe<events::ContextReady>([&](const events::ContextReady& e) { on_context_ready(bus, *e.context); });
+  bus.subscribe<events::ContextEnriched>([&](const events::ContextEnriched& e) { on_enriched(bus, *e.context); });
+  bus.subscribe<events::ThreatsDetected>([&](const events::ThreatsDetected& e) {
+    for (const auto& t : e.started)
+      dispatch_execution(kOnThreat, [&](ExecutionWorker& w) { w.on_threat(t, *desk_); });
+  });
+  bus.subscribe<events::SignalsDetected>([&](const events::SignalsDetected& e) {
+    for (const auto& s : e.signals) plan_signal(bus, s);
+  });
+  bus.subscribe<events::PlanReady>([&](const events::PlanReady& e) {
+    // TRADE_INITIATION workers in blueprint order; a worker that rejects the plan ends it.
+    const auto before = desk_->counters().plans_rejected;
+    op_execution_->run(
+        [&](std::size_t i) {
+          if (desk_->counters().plans_rejected != before) return Outcome::kEmpty;
+          const std::string& id = workforce_.execution[i]->info().id;
+          desk_->set_acting_worker(&id);
+          guarded(id, [&] { workforce_.execution[i]->on_plan(*e.plan, *desk_); });
+          desk_->set_acting_worker(nullptr);
+          return Outcome::kEmpty;
+        },
+        kOnPlan);
+    if (desk_->counters().plans_rejected != before) {
+      ++rejected_;
+      ++by_reason_["rejected in execution"];
+    }
+  });
+  bus.subscribe<events::ScheduledEventFired>([&](const events::ScheduledEventFired& e) {
+    dispatch_execution(kOnScheduled, [&](ExecutionWorker& w) { w.on_scheduled(*e.event, *desk_); }, e.event);
+  });
+  bus.subscribe<events::BarClosed>([&](const events::BarClosed& e) {
+    dispatch_execution(kOnBar, [&](ExecutionWorker& w) { w.on_bar(*e.context, *desk_); });
+  });
+}
+
+LinkSummary LinkRun::run() {
+  const config::Blueprint& bp = cfg_.blueprints.at(link_.blueprint);
+  const fs::path dir = fs::path(options_.out_dir) / link_.name;
+  fs::create_directories(dir);
+
+  InstrumentInfo instrument;
+  instrument.symbol = link_.instrument.symbol;
+  instrument.price_precision = link_.instrument.price_precision;
+  instrument.quantity_precision = link_.instrument.quantity_precision;
+  instrument.quote_currency = link_.instrument.quote_currency;
+  instrument.timeframe_ns = parse_timeframe(link_.timeframe).value_or(kNsPerDay);
+
+  const std::uint64_t seed = stable_hash(link_.name, cfg_.platform.seed);
+  ids_ = std::make_unique<IdGenerator>(seed);
+  journal_out_ = std::make_unique<FileJournalPersistor>((dir / "journal.jsonl").string(), SyncPolicy::kBatched);
+  journal_ = std::make_unique<StrategyJournal>(*journal_out_);
+  state_ = std::make_unique<JsonStatePersistor>((dir / "state").string());
+
+  ContextSchema schema;
+  BindContext bind(schema, instrument);
+  WorkerServices services;
+  services.state = state_.get();
+  services.events = this;
+  services.journal = this;
+  services.state_key_prefix = link_.name + ".";
+  workforce_ = build_workforce(registry_, bp, services, bind);
+  context_ = std::make_unique<TradingContext>(schema, instrument);
+
+  for (std::size_t i = 0; i < workforce_.owned.size(); ++i) {
+    if (auto* a = dynamic_cast<EventAware*>(workforce_.owned[i].get())) {
+      aware_.push_back(a);
+      aware_manifests_.push_back(registry_.find(workforce_.owned[i]->info().plugin));
+      aware_names_.push_back(workforce_.owned[i]->info().id);
+    }
+  }
+
+  const config::BrokerConfig& bc = bp.broker;
+  BrokerSettings bs;
+  bs.commission_percent = bc.commission_percent;
+  bs.commission_fixed = Decimal::from_double(bc.commission_fixed, 8);
+  bs.slippage_bps = bc.slippage_bps;
+  bs.price_scale = instrument.price_precision;
+  bs.cash_scale = 8;
+  broker_ = std::make_unique<SimulatedBroker>(bs);
+  const double initial = link_.initial_cash.value_or(bc.initial_cash);
+  ledger_ = std::make_unique<StrategyLedger>(Decimal::from_double(initial, 8), 8);
+  DeskSettings ds;
+  ds.cash_check = bc.cash_check == config::CashCheck::kOnSubmit ? CashCheckMode::kOnSubmit : CashCheckMode::kOnFill;
+  ds.allow_short = bc.allow_short;
+  ds.fill_on_close = bc.fill_timing == config::FillTiming::kOnClose;
+  desk_ = std::make_unique<TradeDesk>(*broker_, *ledger_, *journal_, *context_, *ids_, ds);
+
+  op_context_ = make_operator(cfg_.operators, WorkerCategory::kContext, workforce_.context.size());
+  op_opportunity_ = make_operator(cfg_.operators, WorkerCategory::kOpportunity, workforce_.opportunity.size());
+  op_threat_ = make_operator(cfg_.operators, WorkerCategory::kThreat, workforce_.threat.size());
+  op_planning_ = make_operator(cfg_.operators, WorkerCategory::kPlanning, workforce_.planning.size());
+  std::vector<std::uint32_t> subs;
+  for (const auto* m : workforce_.execution_manifests) subs.push_back(default_subscription(*m));
+  op_execution_ = make_operator(cfg_.operators, WorkerCategory::kExecution, workforce_.execution.size(), subs);
+  opp_slots_.resize(workforce_.opportunity.size());
+  for (std::size_t i = 0; i < opp_slots_.size(); ++i) opp_slots_[i].worker = workforce_.opportunity[i]->info().id;
+  threat_slots_.resize(workforce_.threat.size());
+  for (std::size_t i = 0; i < threat_slots_.size(); ++i) threat_slots_[i].worker = workforce_.threat[i]->info().id;
+
+  std::vector<ScheduleSpec> specs;
+  for (const auto& s : cfg_.schedule.schedules)
+    if (s.enabled) specs.push_back({s.name, s.cron, s.event});
+  scheduler_ = std::make_unique<Scheduler>(std::move(specs), *ids_);
+
+  // Data.
+  std::unique_ptr<BarSource> source;
+  std::string data_name;
+  if (options_.data_override) {
+    source = open_csv(*options_.data_override);
+    data_name = *options_.data_override;
+  } else if (link_.data && link_.data->synth) {
+    source = make_synth(*link_.data->synth, instrument.timeframe_ns);
+    data_name = fmt::format("synth(seed={}, bars={})", link_.data->synth->seed, link_.data->synth->bars);
+  } else if (link_.data) {
+    data_name = resolve_path(cfg_, link_.data->path);
+    source = open_csv(data_name);
+  } else {
+    throw Error(fmt::format("strategy link \"{}\" has no data source (data: {{path: ...}} or --data)", link_.name));
+  }
+
+  {
+    auto e = journal_->entry(Timestamp{}, "RUN_STARTED", {});
+    e.str("link", link_.name)
+        .str("blueprint", bp.name)
+        .str("symbol", instrument.symbol)
+        .str("timeframe", link_.timeframe)
+        .str("environment", "backtest")
+        .str("data", data_name)
+        .integer("seed", static_cast<std::int64_t>(seed & 0x7fffffffffffffffULL))
+        .dec("initial_cash", ledger_->initial_cash())
+        .begin_array("workers");
+    for (const auto& w : workforce_.owned) {
+      e.begin_object("")
+          .str("id", w->info().id)
+          .str("plugin", w->info().plugin)
+          .str("category", to_string(w->info().category))
+          .str("subtype", w->info().subtype)
+          .begin_object("params");
+      for (const auto& [k, v] : w->params().all()) e.str(k, to_string(v));
+      e.end_object().end_object();
+    }
+    e.end_array().commit();
+  }
+
+  EventBus bus;
+  wire(bus);
+
+  std::ofstream equity(dir / "equity.csv");
+  equity << "timestamp,cash,equity,drawdown_percent\n";
+  LinkSummary s;
+  s.link = link_.name;
+  s.blueprint = bp.name;
+  s.symbol = instrument.symbol;
+  s.timeframe = link_.timeframe;
+  s.directory = dir.string();
+  s.initial_cash = ledger_->initial_cash().to_string();
+  peak_equity_ = initial;
+  bool started = false;
+  RunProgress progress{link_.name, 0, link_.data && link_.data->synth && !options_.data_override
+                                          ? link_.data->synth->bars
+                                          : 0};
+  BacktestEnvironment env(*source, *context_, *desk_, *ledger_, bus);
+  try {
+    s.bars = env.run([&](const TradingContext& ctx) {
+      if (!started) {
+        s.first_bar = format_iso(ctx.time());
+        started = true;
+      }
+      const double eq = ledger_->equity().to_double();
+      peak_equity_ = std::max(peak_equity_, eq);
+      const double dd = peak_equity_ > 0 ? (peak_equity_ - eq) / peak_equity_ * 100.0 : 0.0;
+      max_dd_ = std::max(max_dd_, dd);
+      equity << format_iso(ctx.time()) << ',' << ledger_->cash().to_string() << ',' << ledger_->equity().to_string()
+             << ',' << fmt::format("{:.6f}", dd) << '\n';
+      if (options_.progress && (ctx.bar_index() & 0xFFFF) == 0xFFFF) {
+        progress.bars = ctx.bar_index() + 1;
+        options_.progress(progress);
+      }
+    });
+  } catch (...) {
+    journal_->flush();
+    throw;
+  }
+  s.last_bar = s.bars > 0 ? format_iso(context_->time()) : "";
+  if (options_.progress) {
+    progress.bars = s.bars;
+    progress.total_bars = s.bars;
+    options_.progress(progress);
+  }
+  journal_->entry(context_->time(), "RUN_FINISHED", {})
+      .integer("bars", s.bars)
+      .dec("final_cash", ledger_->cash())
+      .dec("final_equity", ledger_->equity())
+      .integer("open_trades", static_cast<std::int64_t>(ledger_->open_positions().size()))
+      .commit();
+  journal_->flush();
+
+  // trades.csv
+  std::ofstream trades(dir / "trades.csv");
+  trades << "trade_id,opportunity_id,scheduled_id,direction,entry_time,entry_price,size,entry_fee,exit_time,"
+            "exit_price,exit_reason,exit_fee,pnl_gross,pnl_net,threat_id,bars_held\n";
+  for (const auto& r : desk_->trades()) {
+    trades << r.trade_id.to_string() << ',' << (r.opportunity_id ? r.opportunity_id.to_string() : "") << ','
+           << (r.scheduled_id ? r.scheduled_id.to_string() : "") << ',' << to_string(r.direction) << ','
+           << format_iso(r.entry_time) << ',' << r.entry_price.to_string() << ',' << r.size.to_string() << ','
+           << r.entry_fee.to_string() << ',';
+    if (r.closed) {
+      trades << format_iso(r.exit_time) << ',' << r.exit_price.to_string() << ',' << r.exit_reason << ','
+             << r.exit_fee.to_string() << ',' << r.pnl_gross.to_string() << ',' << r.pnl_net.to_string() << ','
+             << (r.threat_id ? r.threat_id.to_string() : "") << ',' << r.bars_held << '\n';
+      ++s.trades_closed;
+      if (!r.pnl_net.is_negative() && !r.pnl_net.is_zero()) ++s.trades_won;
+    } else {
+      trades << ",,open,,,,,\n";
+      ++s.trades_open;
+    }
+  }
+
+  s.final_cash = ledger_->cash().to_string();
+  s.final_equity = ledger_->equity().to_string();
+  s.return_percent = (ledger_->equity().to_double() / initial - 1.0) * 100.0;
+  s.max_drawdown_percent = max_dd_;
+  s.opportunities_detected = opportunities_;
+  s.opportunities_rejected = rejected_;
+  s.threats_detected = threats_;
+  s.orders_submitted = static_cast<std::int64_t>(desk_->counters().orders_submitted);
+  s.orders_filled = static_cast<std::int64_t>(desk_->counters().orders_filled);
+  s.orders_rejected = static_cast<std::int64_t>(desk_->counters().orders_rejected);
+  s.fees_paid = ledger_->fees_paid().to_string();
+  s.rejections_by_reason = by_reason_;
+  s.threats_by_type = by_threat_;
+  s.journal_entries = journal_->count();
+  std::ofstream(dir / "summary.json") << summary_json(s) << '\n';
+  return s;
+}
+
+}  // namespace
+
+LinkSummary run_link(const config::ConfigSet& cfg, const PluginRegistry& registry,
+                     const config::StrategyLinkConfig& link, const RunOptions& options) {
+  if (!cfg.blueprints.count(link.blueprint))
+    throw Error(fmt::format("strategy link \"{}\": blueprint \"{}\" is not loaded", link.name, link.blueprint));
+  LinkRun run(cfg, registry, link, options);
+  return run.run();
+}
+
+std::string summary_json(const LinkSummary& s) {
+  nlohmann::ordered_json j;
+  j["link"] = s.link;
+  j["blueprint"] = s.blueprint;
+  j["symbol"] = s.symbol;
+  j["timeframe"] = s.timeframe;
+  j["bars"] = s.bars;
+  j["first_bar"] = s.first_bar;
+  j["last_bar"] = s.last_bar;
+  j["initial_cash"] = s.initial_cash;
+  j["final_cash"] = s.final_cash;
+  j["final_equity"] = s.final_equity;
+  j["return_percent"] = s.return_percent;
+  j["max_drawdown_percent"] = s.max_drawdown_percent;
+  j["trades_closed"] = s.trades_closed;
+  j["trades_open"] = s.trades_open;
+  j["trades_won"] = s.trades_won;
+  j["opportunities_detected"] = s.opportunities_detected;
+  j["opportunities_rejected"] = s.opportunities_rejected;
+  j["rejections_by_reason"] = s.rejections_by_reason;
+  j["threats_detected"] = s.threats_detected;
+  j["threats_by_type"] = s.threats_by_type;
+  j["orders_submitted"] = s.orders_submitted;
+  j["orders_filled"] = s.orders_filled;
+  j["orders_rejected"] = s.orders_rejected;
+  j["fees_paid"] = s.fees_paid;
+  j["journal_entries"] = s.journal_entries;
+  return j.dump(2);
+}
+
+std::string render_summary(const LinkSummary& s) {
+  return fmt::format(
+      "{} ({} on {} {}): {} bars {} .. {}\n"
+      "  equity {} -> {}  return {:+.2f}%  max drawdown {:.2f}%\n"
+      "  trades {} closed ({} won), {} open  fees {}\n"
+      "  opportunities {} detected, {} rejected  threats {}  orders {} filled / {} rejected\n"
+      "  -> {}\n",
+      s.link, s.blueprint, s.symbol, s.timeframe, s.bars, s.first_bar, s.last_bar, s.initial_cash, s.final_equity,
+      s.return_percent, s.max_drawdown_percent, s.trades_closed, s.trades_won, s.trades_open, s.fees_paid,
+      s.opportunities_detected, s.opportunities_rejected, s.threats_detected, s.orders_filled, s.orders_rejected,
+      s.directory);
+}
+
+}  // namespace st

@@ -1,0 +1,58 @@
+// StrategyRunner: one strategy link, end to end (DESIGN §6, §9). It assembles the workforce,
+// wires the five operators to the event bus, replays the data through the BacktestEnvironment
+// and writes the run directory of the link:
+//   <out>/<link>/journal.jsonl  trades.csv  equity.csv  summary.json
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backend/config/config.h"
+#include "backend/registry/registry.h"
+
+namespace st {
+
+struct RunProgress {
+  std::string link;
+  std::int64_t bars = 0;
+  std::int64_t total_bars = 0;  // 0 when unknown
+};
+
+struct RunOptions {
+  std::string out_dir;                       // the run directory (links go in subfolders)
+  std::optional<std::string> data_override;  // --data: replaces the link's data source
+  std::function<void(const RunProgress&)> progress;  // called every ~65k bars and at the end
+};
+
+struct LinkSummary {
+  std::string link, blueprint, symbol, timeframe;
+  std::string first_bar, last_bar;
+  std::int64_t bars = 0;
+  std::string initial_cash, final_cash, final_equity;
+  double return_percent = 0;
+  double max_drawdown_percent = 0;
+  std::int64_t trades_closed = 0, trades_open = 0, trades_won = 0;
+  std::int64_t opportunities_detected = 0, opportunities_rejected = 0;
+  std::int64_t threats_detected = 0;
+  std::int64_t orders_submitted = 0, orders_filled = 0, orders_rejected = 0;
+  std::string fees_paid;
+  std::map<std::string, std::int64_t> rejections_by_reason;
+  std::map<std::string, std::int64_t> threats_by_type;
+  std::uint64_t journal_entries = 0;
+  std::string directory;
+};
+
+// Runs one link. Throws st::Error (with file:line where it applies) for bad data, a plugin that
+// fails, or an assembly problem; the journal written so far is flushed first.
+LinkSummary run_link(const config::ConfigSet& cfg, const PluginRegistry& registry,
+                     const config::StrategyLinkConfig& link, const RunOptions& options);
+
+// Text of a summary for the terminal (a few lines).
+std::string render_summary(const LinkSummary& s);
+std::string summary_json(const LinkSummary& s);
+
+}  // namespace st

@@ -1,0 +1,2 @@
+#include "services/svc/svc.h"  // services may include services
+int ok() { return svc_value(); }

@@ -1,0 +1,2 @@
+#pragma once
+inline int svc_value() { return 1; }
