@@ -12,6 +12,7 @@ std::int64_t BacktestEnvironment::run(const std::function<void(const TradingCont
   while (source_->next(bar)) {
     context_->push(bar);
     desk_->process_bar();
+    ledger_->mark(bar.close);  // the strategy decides at the close: equity marked there
     handler_->publish(events::ContextReady{context_});
     handler_->publish(events::BarClosed{context_});
     desk_->process_close();

@@ -1,7 +1,8 @@
 // BacktestEnvironment: historical replay (DESIGN §9). Per bar t:
 //   1. the context receives bar t;
 //   2. pending orders are tried against bar t (fills at its open, stops/limits in its range);
-//   3. ContextReady is published: the strategy's chain runs on bar t's close, and any orders it
+//   3. the ledger is marked at bar t's close (what the strategy knows when it decides);
+//      ContextReady is published: the strategy's chain runs on bar t's close, and any orders it
 //      creates wait for bar t+1 (no look-ahead);
 //   4. BarClosed is published (position management, e.g. trailing stops);
 //   5. with "fill on close", market orders of this bar fill at its close;

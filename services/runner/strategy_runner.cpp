@@ -81,10 +81,12 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   }
   // IJournalWriter: a journaling worker's own entries.
   void write(const std::string& worker, const WorkerJournalEntry& e) override {
-    auto entry = journal_->entry(context_->time(), e.event_type.empty() ? "WORKER_ENTRY" : e.event_type,
-                                 {e.opportunity_id, e.trade_id, e.threat_id, e.scheduled_id});
-    entry.str("worker", worker).str("message", e.message).details("details", e.details).commit();
-    if (e.event_type == "OPPORTUNITY_REJECTED") ++worker_rejections_;
+    journal_->entry(context_->time(), "WORKER_ENTRY", {e.opportunity_id, e.trade_id, e.threat_id, e.scheduled_id})
+        .str("worker", worker)
+        .str("entry_type", e.event_type)
+        .str("message", e.message)
+        .details("details", e.details)
+        .commit();
   }
 
  private:
@@ -173,7 +175,7 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   bool scheduler_started_ = false;
 
   // Summary counters.
-  std::int64_t opportunities_ = 0, rejected_ = 0, threats_ = 0, worker_rejections_ = 0;
+  std::int64_t opportunities_ = 0, rejected_ = 0, threats_ = 0;
   std::map<std::string, std::int64_t> by_reason_, by_threat_;
   double peak_equity_ = 0, max_dd_ = 0;
 };

@@ -1,0 +1,46 @@
+#include "plugins/max_drawdown/max_drawdown.h"
+
+#include <gtest/gtest.h>
+
+#include "plugins/testing/harness.h"
+
+namespace st::plugins {
+namespace {
+
+struct Threats final : ThreatSink {
+  std::vector<CriticalEvent> got;
+  void raise(std::string type, Severity s, std::string message, Details d) override {
+    CriticalEvent e;
+    e.threat_type = type;
+    e.severity = s;
+    e.message = message;
+    e.details = d;
+    got.push_back(e);
+  }
+};
+
+TEST(MaxDrawdownPlugin, RaisesOnlyWhileDrawdownIsAtOrBeyondTheLimit) {
+  testing::Harness h;
+  auto& w = h.add<MaxDrawdown>(WorkerCategory::kThreat, "max_drawdown",
+                               {{"max_drawdown_percent", 10.0}, {"severity", std::string("CRITICAL")}});
+  h.push_close(1);
+  h.ledger.peak_ = Decimal::parse("1000");
+  h.ledger.equity_ = Decimal::parse("901");
+  Threats t;
+  w.process(h.ctx(), h.ledger, t);
+  EXPECT_TRUE(t.got.empty());
+  h.ledger.equity_ = Decimal::parse("900");
+  w.process(h.ctx(), h.ledger, t);
+  ASSERT_EQ(t.got.size(), 1u);
+  EXPECT_EQ(t.got[0].threat_type, "MAX_DRAWDOWN_BREACHED");
+  EXPECT_EQ(t.got[0].severity, Severity::kCritical);
+  EXPECT_DOUBLE_EQ(t.got[0].details[0].second, 10.0);
+}
+
+TEST(MaxDrawdownPlugin, LimitOutOfRangeIsRefusedByTheManifest) {
+  testing::Harness h;
+  EXPECT_THROW(h.add<MaxDrawdown>(WorkerCategory::kThreat, "max_drawdown", {{"max_drawdown_percent", 0.0}}), Error);
+}
+
+}  // namespace
+}  // namespace st::plugins

@@ -1,0 +1,41 @@
+#include "plugins/trailing_stop/trailing_stop.h"
+
+#include <gtest/gtest.h>
+
+#include "plugins/testing/harness.h"
+
+namespace st::plugins {
+namespace {
+
+TEST(TrailingStopPlugin, TrailsTheBestCloseAndNeverLoosens) {
+  testing::Harness h;
+  const auto atr = h.schema().add_column("atr", "test");
+  auto& w = h.add<TrailingStop>(WorkerCategory::kExecution, "trailing_stop", {{"atr", std::string("atr")}, {"multiple", 2.0}});
+  Position p;
+  p.trade_id = TradeId{Uuid{1, 1}};
+  p.direction = Direction::kLong;
+  p.stop_loss = Decimal::parse("90");
+  h.ledger.positions_ = {p};
+  testing::FakeExecution exec(h.ctx(), h.ledger);
+  auto bar = [&](double close) {
+    h.push_close(close);
+    h.ctx().set(atr, 1.0);
+    w.on_bar(h.ctx(), exec);
+  };
+  bar(100);
+  ASSERT_EQ(exec.stops.size(), 1u);
+  EXPECT_EQ(exec.stops[0].stop, Decimal::parse("98"));
+  h.ledger.positions_[0].stop_loss = Decimal::parse("98");
+  bar(99);  // lower close: the best close stays 100, the stop does not move
+  EXPECT_EQ(exec.stops.size(), 1u);
+  bar(103);
+  ASSERT_EQ(exec.stops.size(), 2u);
+  EXPECT_EQ(exec.stops[1].stop, Decimal::parse("101"));
+  // Its state is durable: the best close per trade was committed.
+  ASSERT_FALSE(h.state.saved.empty());
+  const auto& saved = h.state.saved.begin()->second;
+  EXPECT_DOUBLE_EQ(saved["best_close"][p.trade_id.to_string()].get<double>(), 103.0);
+}
+
+}  // namespace
+}  // namespace st::plugins

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# backtest the example operation with the CLI, then explain its first trade, as a user would.
+set -euo pipefail
+cli="$1" config="$2" out="$3"
+rm -rf "$out"
+"$cli" backtest --config "$config" --out "$out" --quiet > "$out.log"
+grep -q "trend_synth" "$out.log"
+for f in journal.jsonl trades.csv equity.csv summary.json; do test -s "$out/trend_synth/$f"; done
+trade=$(awk -F, 'NR==2 {print $1}' "$out/trend_synth/trades.csv")
+"$cli" explain --run "$out" "$trade" > "$out.explain"
+grep -q "$trade" "$out.explain"
+"$cli" explain --run "$out" "$trade" --json | grep -q '"trade_id"'
+# an unknown trade is a clear error, not a crash
+if "$cli" explain --run "$out" 00000000-0000-4000-8000-000000000000 2> "$out.err"; then exit 1; fi
+grep -q "not found" "$out.err"
+# bad override: precise error, exit 1
+if "$cli" validate --config "$config" --set operators.operators[0].execution_strategy=PARALEL 2> "$out.err2"; then exit 1; fi
+grep -q "PARALEL" "$out.err2"
+echo "cli backtest + explain OK"
