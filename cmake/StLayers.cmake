@@ -11,7 +11,7 @@
 #   backend    backend
 #   plugins    backend            (plugins see the backend's public API, nothing above)
 #   services   backend, services
-#   frontends  backend, services, frontends
+#   frontends  backend, services, frontends  (+ links the plugins into the binary, cannot include them)
 #   tests      everything
 include_guard(GLOBAL)
 
@@ -19,7 +19,7 @@ set(ST_LAYERS backend plugins services frontends tests)
 set(ST_ALLOWED_backend backend)
 set(ST_ALLOWED_plugins backend plugins)
 set(ST_ALLOWED_services backend services)
-set(ST_ALLOWED_frontends backend services frontends)
+set(ST_ALLOWED_frontends backend plugins services frontends)
 set(ST_ALLOWED_tests backend plugins services frontends tests)
 set(ST_VISIBLE_backend backend)
 set(ST_VISIBLE_plugins backend plugins)

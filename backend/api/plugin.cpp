@@ -16,4 +16,17 @@ BuiltinPluginRegistration::BuiltinPluginRegistration(const char* name, WorkerFac
 
 std::span<const BuiltinFactory> builtin_factories() { return registry(); }
 
+namespace {
+std::vector<BuiltinManifest>& manifests() {
+  static std::vector<BuiltinManifest> all;
+  return all;
+}
+}  // namespace
+
+BuiltinManifestRegistration::BuiltinManifestRegistration(const char* name, const char* file, const char* text) {
+  manifests().push_back({name, file, text});
+}
+
+std::span<const BuiltinManifest> builtin_manifests() { return manifests(); }
+
 }  // namespace st

@@ -38,6 +38,18 @@ struct BuiltinFactory {
 };
 std::span<const BuiltinFactory> builtin_factories();
 
+// The manifest.yaml text of each built-in plugin, embedded at build time (plugins/CMakeLists.txt
+// generates one registration per plugin folder), so the binary needs no source tree.
+struct BuiltinManifest {
+  const char* name;  // plugin folder name
+  const char* file;  // "plugins/<name>/manifest.yaml" (for diagnostics)
+  const char* text;
+};
+struct BuiltinManifestRegistration {
+  BuiltinManifestRegistration(const char* name, const char* file, const char* text);
+};
+std::span<const BuiltinManifest> builtin_manifests();
+
 }  // namespace st
 
 #define ST_REGISTER_PLUGIN(NAME, CLASS)                                                        \

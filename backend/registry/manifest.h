@@ -61,6 +61,12 @@ struct Manifest {
 // Valid subtypes of a category (DESIGN §4 table).
 const std::vector<std::string>& subtypes_of(WorkerCategory c);
 
+namespace yaml {
+struct Document;
+}
+// Parses and checks one manifest.yaml; every problem goes to `diags` with file:line:col.
+std::optional<Manifest> parse_manifest(const yaml::Document& doc, Diagnostics& diags);
+
 }  // namespace st
 
 namespace st {

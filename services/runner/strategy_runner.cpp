@@ -392,7 +392,8 @@ LinkSummary LinkRun::run() {
   ids_ = std::make_unique<IdGenerator>(seed);
   journal_out_ = std::make_unique<FileJournalPersistor>((dir / "journal.jsonl").string(), SyncPolicy::kBatched);
   journal_ = std::make_unique<StrategyJournal>(*journal_out_);
-  state_ = std::make_unique<JsonStatePersistor>((dir / "state").string());
+  // A backtest's state lives as long as the run; nothing to restore from disk.
+  state_ = std::make_unique<MemoryStatePersistor>();
 
   ContextSchema schema;
   BindContext bind(schema, instrument);

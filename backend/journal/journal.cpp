@@ -1,0 +1,187 @@
+#include "backend/journal/journal.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "backend/core/diagnostics.h"
+
+namespace st {
+
+namespace journal {
+
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 15]);
+        } else {
+          out.push_back(ch);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void append_json_number(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  if (value == 0) value = 0;  // no "-0"
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, value);
+  out.append(buf, r.ptr);
+}
+
+}  // namespace journal
+
+namespace {
+constexpr std::uint8_t kHasMembers = 1, kIsArray = 2;
+
+void append_id(std::string& out, const Uuid& id) {
+  if (id.is_nil()) {
+    out += "null";
+    return;
+  }
+  char buf[36];
+  id.write(buf);
+  out.push_back('"');
+  out.append(buf, 36);
+  out.push_back('"');
+}
+}  // namespace
+
+EntryWriter StrategyJournal::entry(Timestamp t, std::string_view event_type, const CausalIds& ids) {
+  open_ = true;  // an entry left uncommitted (e.g. by an exception) is simply dropped
+  line_.clear();
+  line_ += "{\"seq\":";
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, seq_ + 1);
+  line_.append(buf, r.ptr);
+  line_ += ",\"timestamp\":\"";
+  line_.append(buf, format_iso(t, buf));
+  line_ += "\",\"event_type\":";
+  journal::append_json_string(line_, event_type);
+  line_ += ",\"opportunity_id\":";
+  append_id(line_, ids.opportunity.value);
+  line_ += ",\"trade_id\":";
+  append_id(line_, ids.trade.value);
+  line_ += ",\"threat_id\":";
+  append_id(line_, ids.threat.value);
+  line_ += ",\"scheduled_id\":";
+  append_id(line_, ids.scheduled.value);
+  return EntryWriter(*this);
+}
+
+void StrategyJournal::commit_line() {
+  line_ += "}\n";
+  ++seq_;
+  open_ = false;
+  out_->append(line_);
+}
+
+EntryWriter::EntryWriter(StrategyJournal& journal) : journal_(&journal), out_(&journal.line_) {
+  stack_.push_back(kHasMembers);  // the entry object already has its common fields
+}
+
+void EntryWriter::key(std::string_view k) {
+  std::uint8_t& top = stack_.back();
+  if (top & kHasMembers) out_->push_back(',');
+  top |= kHasMembers;
+  if (!(top & kIsArray)) {
+    journal::append_json_string(*out_, k);
+    out_->push_back(':');
+  }
+}
+
+EntryWriter& EntryWriter::str(std::string_view k, std::string_view value) {
+  key(k);
+  journal::append_json_string(*out_, value);
+  return *this;
+}
+
+EntryWriter& EntryWriter::num(std::string_view k, double value) {
+  key(k);
+  journal::append_json_number(*out_, value);
+  return *this;
+}
+
+EntryWriter& EntryWriter::integer(std::string_view k, std::int64_t value) {
+  key(k);
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, value);
+  out_->append(buf, r.ptr);
+  return *this;
+}
+
+EntryWriter& EntryWriter::dec(std::string_view k, const Decimal& value) {
+  key(k);
+  out_->push_back('"');
+  *out_ += value.to_string();
+  out_->push_back('"');
+  return *this;
+}
+
+EntryWriter& EntryWriter::boolean(std::string_view k, bool value) {
+  key(k);
+  *out_ += value ? "true" : "false";
+  return *this;
+}
+
+EntryWriter& EntryWriter::null(std::string_view k) {
+  key(k);
+  *out_ += "null";
+  return *this;
+}
+
+EntryWriter& EntryWriter::details(std::string_view k, const Details& values) {
+  begin_object(k);
+  for (const auto& [name, v] : values) num(name, v);
+  return end_object();
+}
+
+EntryWriter& EntryWriter::begin_object(std::string_view k) {
+  key(k);
+  out_->push_back('{');
+  stack_.push_back(0);
+  return *this;
+}
+
+EntryWriter& EntryWriter::end_object() {
+  if (stack_.size() < 2 || (stack_.back() & kIsArray)) throw Error("journal: end_object without begin_object");
+  stack_.pop_back();
+  out_->push_back('}');
+  return *this;
+}
+
+EntryWriter& EntryWriter::begin_array(std::string_view k) {
+  key(k);
+  out_->push_back('[');
+  stack_.push_back(kIsArray);
+  return *this;
+}
+
+EntryWriter& EntryWriter::end_array() {
+  if (stack_.size() < 2 || !(stack_.back() & kIsArray)) throw Error("journal: end_array without begin_array");
+  stack_.pop_back();
+  out_->push_back(']');
+  return *this;
+}
+
+void EntryWriter::commit() {
+  if (stack_.size() != 1) throw Error("journal: entry committed with an open object or array");
+  journal_->commit_line();
+}
+
+}  // namespace st

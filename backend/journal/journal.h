@@ -1,0 +1,81 @@
+// The StrategyJournal (DESIGN §7, docs/journal.md): the causal, append-only record of why.
+//
+// Entries are written field by field straight into JSON text (no DOM per entry), in a fixed
+// order, so the same run gives the same bytes:
+//   journal.entry(t, "TRADE_OPENED", {opportunity, trade, {}, {}})
+//       .str("direction", "LONG").dec("size", size).num("atr", 1.25).commit();
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "backend/api/dto.h"
+#include "backend/core/decimal.h"
+#include "backend/core/ids.h"
+#include "backend/core/time.h"
+#include "backend/journal/journal_persistor.h"
+
+namespace st {
+
+struct CausalIds {
+  OpportunityId opportunity;
+  TradeId trade;
+  ThreatId threat;
+  ScheduledId scheduled;
+};
+
+class StrategyJournal;
+
+// Builds one entry. Keys are ignored inside arrays. commit() hands the line to the journal;
+// an entry that is never committed is dropped.
+class EntryWriter {
+ public:
+  EntryWriter& str(std::string_view key, std::string_view value);
+  EntryWriter& num(std::string_view key, double value);  // non-finite -> null
+  EntryWriter& integer(std::string_view key, std::int64_t value);
+  EntryWriter& dec(std::string_view key, const Decimal& value);  // exact, as a JSON string
+  EntryWriter& boolean(std::string_view key, bool value);
+  EntryWriter& null(std::string_view key);
+  EntryWriter& details(std::string_view key, const Details& values);  // object name -> number
+  EntryWriter& begin_object(std::string_view key);
+  EntryWriter& end_object();
+  EntryWriter& begin_array(std::string_view key);
+  EntryWriter& end_array();
+  void commit();
+
+ private:
+  friend class StrategyJournal;
+  explicit EntryWriter(StrategyJournal& journal);
+  void key(std::string_view k);
+  StrategyJournal* journal_;
+  std::string* out_;
+  std::vector<std::uint8_t> stack_;  // per open container: bit0 = has members, bit1 = is array
+};
+
+class StrategyJournal {
+ public:
+  explicit StrategyJournal(IJournalPersistor& out) : out_(&out) {}
+
+  EntryWriter entry(Timestamp t, std::string_view event_type, const CausalIds& ids);
+  std::uint64_t count() const { return seq_; }
+  void flush() { out_->flush(); }
+
+ private:
+  friend class EntryWriter;
+  void commit_line();
+  IJournalPersistor* out_;
+  std::uint64_t seq_ = 0;
+  std::string line_;
+  bool open_ = false;
+};
+
+namespace journal {
+// Appends `text` as a JSON string literal (quoted, escaped) to `out`.
+void append_json_string(std::string& out, std::string_view text);
+// Shortest round-trip text of a double; "null" when not finite.
+void append_json_number(std::string& out, double value);
+}  // namespace journal
+
+}  // namespace st

@@ -1,0 +1,45 @@
+#include "backend/journal/reader.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "backend/core/diagnostics.h"
+
+namespace st::journal {
+
+std::vector<nlohmann::ordered_json> parse_journal(const std::string& text, const std::string& name) {
+  std::vector<nlohmann::ordered_json> out;
+  std::size_t pos = 0;
+  int line = 0;
+  while (pos < text.size()) {
+    ++line;
+    const std::size_t nl = text.find('\n', pos);
+    const bool torn = nl == std::string::npos;
+    const std::string_view row(text.data() + pos, (torn ? text.size() : nl) - pos);
+    pos = torn ? text.size() : nl + 1;
+    if (row.empty()) continue;
+    try {
+      auto j = nlohmann::ordered_json::parse(row);
+      if (!j.is_object()) throw Error(fmt::format("{}:{}:1: expected a JSON object per line", name, line));
+      out.push_back(std::move(j));
+    } catch (const nlohmann::json::parse_error& e) {
+      if (torn) break;
+      throw Error(fmt::format("{}:{}:{}: malformed journal line: {}", name, line, e.byte, e.what()));
+    }
+  }
+  return out;
+}
+
+std::vector<nlohmann::ordered_json> read_journal(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(fmt::format("{}: cannot open journal: {}", path, std::strerror(errno)));
+  std::stringstream s;
+  s << in.rdbuf();
+  return parse_journal(s.str(), path);
+}
+
+}  // namespace st::journal
