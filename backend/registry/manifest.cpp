@@ -130,6 +130,12 @@ std::optional<Manifest> parse_manifest(const yaml::Document& doc, Diagnostics& d
                                     to_string(man.category), list);
       if (auto near = closest_match(man.subtype, valid); !near.empty())
         msg += fmt::format(" (did you mean \"{}\"?)", near);
+      for (auto other : {WorkerCategory::kContext, WorkerCategory::kOpportunity, WorkerCategory::kThreat,
+                         WorkerCategory::kPlanning, WorkerCategory::kExecution}) {
+        const auto& theirs = subtypes_of(other);
+        if (other != man.category && std::find(theirs.begin(), theirs.end(), man.subtype) != theirs.end())
+          msg += fmt::format(" ({} is a subtype of the {} category)", man.subtype, to_string(other));
+      }
       r.error(m.node("subtype"), "subtype", msg);
     }
   }

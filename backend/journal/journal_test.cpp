@@ -1,0 +1,140 @@
+#include "backend/journal/journal.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "backend/core/diagnostics.h"
+#include "backend/journal/integrity.h"
+#include "backend/journal/reader.h"
+
+namespace st {
+namespace {
+
+TEST(StrategyJournal, WritesCommonFieldsThenDetailsInOrder) {
+  MemoryJournalPersistor out;
+  StrategyJournal j(out);
+  const OpportunityId opp{Uuid{0x0123456789abcdefULL, 0x0fedcba987654321ULL}};
+  j.entry(Timestamp::from_seconds(86400), "OPPORTUNITY_DETECTED", {opp, {}, {}, {}})
+      .str("worker", "ma_cross")
+      .num("strength", 0.5)
+      .dec("price", Decimal::parse("101.25"))
+      .integer("bars", -3)
+      .boolean("gap", true)
+      .null("nothing")
+      .details("details", {{"fast", 1.5}, {"slow", 2.0}})
+      .commit();
+  ASSERT_EQ(out.lines().size(), 1u);
+  EXPECT_EQ(out.lines()[0],
+            "{\"seq\":1,\"timestamp\":\"1970-01-02T00:00:00Z\",\"event_type\":\"OPPORTUNITY_DETECTED\","
+            "\"opportunity_id\":\"" + opp.to_string() + "\",\"trade_id\":null,\"threat_id\":null,"
+            "\"scheduled_id\":null,\"worker\":\"ma_cross\",\"strength\":0.5,\"price\":\"101.25\",\"bars\":-3,"
+            "\"gap\":true,\"nothing\":null,\"details\":{\"fast\":1.5,\"slow\":2}}\n");
+  EXPECT_EQ(j.count(), 1u);
+}
+
+TEST(StrategyJournal, EscapesStringsAndWritesNonFiniteAsNull) {
+  MemoryJournalPersistor out;
+  StrategyJournal j(out);
+  j.entry(Timestamp{}, "X", {}).str("m", "a\"b\\c\nd\x01").num("n", std::nan("")).num("z", -0.0).commit();
+  auto parsed = journal::parse_journal(out.lines()[0], "mem");
+  ASSERT_EQ(parsed.size(), 1u);
+  EXPECT_EQ(parsed[0]["m"], "a\"b\\c\nd\x01");
+  EXPECT_TRUE(parsed[0]["n"].is_null());
+  EXPECT_NE(out.lines()[0].find("\"z\":0}"), std::string::npos) << out.lines()[0];
+}
+
+TEST(StrategyJournal, NestedObjectsAndArraysRoundTrip) {
+  MemoryJournalPersistor out;
+  StrategyJournal j(out);
+  auto e = j.entry(Timestamp{}, "RUN_STARTED", {});
+  e.begin_array("workers");
+  for (int i = 0; i < 3; ++i) e.begin_object("").str("id", "w" + std::to_string(i)).begin_object("params").end_object().end_object();
+  e.end_array().begin_array("empty").end_array().commit();
+  auto parsed = journal::parse_journal(out.lines()[0], "mem");
+  ASSERT_EQ(parsed[0]["workers"].size(), 3u);
+  EXPECT_EQ(parsed[0]["workers"][2]["id"], "w2");
+  EXPECT_TRUE(parsed[0]["empty"].empty());
+}
+
+TEST(StrategyJournal, UnbalancedEntryIsRefusedAndUncommittedEntriesAreDropped) {
+  MemoryJournalPersistor out;
+  StrategyJournal j(out);
+  EXPECT_THROW(j.entry(Timestamp{}, "X", {}).begin_object("o").commit(), Error);
+  { auto dropped = j.entry(Timestamp{}, "DROPPED", {}); }
+  j.entry(Timestamp{}, "KEPT", {}).commit();
+  ASSERT_EQ(out.lines().size(), 1u);
+  EXPECT_NE(out.lines()[0].find("\"seq\":1,"), std::string::npos);
+  EXPECT_NE(out.lines()[0].find("KEPT"), std::string::npos);
+}
+
+TEST(FileJournalPersistor, FlushesWholeLinesAndTheReaderSkipsATornTail) {
+  const std::string path = std::string(ST_BINARY_DIR) + "/journal_test.jsonl";
+  {
+    FileJournalPersistor out(path, SyncPolicy::kEveryEntry);
+    StrategyJournal j(out);
+    for (int i = 0; i < 5; ++i) j.entry(Timestamp::from_seconds(i), "TICK", {}).integer("i", i).commit();
+  }
+  // Simulate a crash in the middle of a write.
+  std::ofstream(path, std::ios::app) << "{\"seq\":6,\"timest";
+  const auto entries = journal::read_journal(path);
+  ASSERT_EQ(entries.size(), 5u);
+  EXPECT_EQ(entries[4]["i"], 4);
+  // A malformed line in the middle is an error with file:line.
+  std::ofstream(path, std::ios::app) << "\n{\"seq\":7}\n";
+  try {
+    journal::read_journal(path);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(path + ":6:"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(FileJournalPersistor("/nonexistent-dir/x.jsonl", SyncPolicy::kBatched), Error);
+}
+
+nlohmann::ordered_json entry(int seq, const std::string& time, const std::string& type, const char* opp,
+                             const char* trade, const char* threat = nullptr, const char* sched = nullptr) {
+  nlohmann::ordered_json e;
+  e["seq"] = seq;
+  e["timestamp"] = time;
+  e["event_type"] = type;
+  e["opportunity_id"] = opp ? nlohmann::ordered_json(opp) : nlohmann::ordered_json();
+  e["trade_id"] = trade ? nlohmann::ordered_json(trade) : nlohmann::ordered_json();
+  e["threat_id"] = threat ? nlohmann::ordered_json(threat) : nlohmann::ordered_json();
+  e["scheduled_id"] = sched ? nlohmann::ordered_json(sched) : nlohmann::ordered_json();
+  return e;
+}
+
+TEST(JournalIntegrity, AcceptsACausalChainAndNamesEachBrokenLink) {
+  std::vector<nlohmann::ordered_json> ok = {entry(1, "2024-01-01", "OPPORTUNITY_DETECTED", "o1", nullptr),
+                                            entry(2, "2024-01-02", "TRADE_OPENED", "o1", "t1"),
+                                            entry(3, "2024-01-03", "TRADE_CLOSED", "o1", "t1")};
+  ok[2]["exit_reason"] = "exit_signal";
+  EXPECT_TRUE(journal::check_integrity(ok).empty());
+
+  auto bad = ok;
+  bad[1]["opportunity_id"] = "o2";
+  auto p = journal::check_integrity(bad);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("seq 2"), std::string::npos);
+
+  bad = ok;
+  bad[2]["trade_id"] = "t9";
+  EXPECT_NE(journal::check_integrity(bad).at(0).find("never opened"), std::string::npos);
+
+  bad = ok;
+  bad[2]["seq"] = 5;
+  EXPECT_NE(journal::check_integrity(bad).at(0).find("expected seq 3"), std::string::npos);
+
+  bad = ok;
+  bad[1]["timestamp"] = "2023-12-31";
+  EXPECT_FALSE(journal::check_integrity(bad).empty());
+
+  auto rejected = ok;
+  rejected.push_back(entry(4, "2024-01-04", "OPPORTUNITY_REJECTED", "o1", nullptr, "th1"));
+  rejected.back()["reason"] = "drawdown";
+  EXPECT_NE(journal::check_integrity(rejected).at(0).find("threat th1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace st
