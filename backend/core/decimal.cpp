@@ -112,7 +112,7 @@ Decimal Decimal::parse(std::string_view text, int scale) {
     if (raw > static_cast<i128>(std::numeric_limits<std::int64_t>::max()) || decimals > kMaxScale)
       throw Error(fmt::format("\"{}\" does not fit a decimal", text));
   }
-  if (!digits) throw Error(fmt::format("\"{}\" is not a decimal number", text));
+  if (!digits || (dot && decimals == 0)) throw Error(fmt::format("\"{}\" is not a decimal number", text));
   if (negative) raw = -raw;
   if (scale < 0) return Decimal(narrow(raw), decimals);
   check_scale(scale);

@@ -1,0 +1,63 @@
+#include "backend/core/decimal.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+
+#include "backend/core/diagnostics.h"
+
+namespace st {
+namespace {
+
+TEST(Decimal, ParsesAndPrintsExactly) {
+  EXPECT_EQ(Decimal::parse("123").to_string(), "123");
+  EXPECT_EQ(Decimal::parse("-1.25").to_string(), "-1.25");
+  EXPECT_EQ(Decimal::parse("0.000001").to_string(), "0.000001");
+  EXPECT_EQ(Decimal::parse("12.500").to_string(), "12.5");
+  EXPECT_EQ(Decimal::parse("12.5", 2).to_string_fixed(), "12.50");
+  EXPECT_EQ(Decimal::parse("0").to_string(), "0");
+  for (const char* bad : {"", "1.2.3", "abc", "1e5", "--1", "1.", ".5x", "99999999999999999999"})
+    EXPECT_THROW(Decimal::parse(bad), Error) << bad;
+  EXPECT_THROW(Decimal::parse("1.234", 2), Error);  // more decimals than the scale allows
+}
+
+TEST(Decimal, SumsThatBinaryFloatingPointGetsWrongAreExact) {
+  Decimal sum = Decimal::parse("0", 2);
+  for (int i = 0; i < 10; ++i) sum += Decimal::parse("0.1");
+  EXPECT_EQ(sum, Decimal::parse("1"));
+  EXPECT_EQ((Decimal::parse("0.1") + Decimal::parse("0.2")).to_string(), "0.3");
+}
+
+TEST(Decimal, FromDoubleUsesTheShortestTextAndRoundsHalfToEven) {
+  EXPECT_EQ(Decimal::from_double(13.81, 2).to_string(), "13.81");
+  EXPECT_EQ(Decimal::from_double(2.675, 2).to_string(), "2.68");  // the text 2.675 ties to even: 2.68
+  EXPECT_EQ(Decimal::from_double(0.125, 2).to_string(), "0.12");
+  EXPECT_EQ(Decimal::from_double(0.135, 2).to_string(), "0.14");
+  EXPECT_EQ(Decimal::from_double(-1.005, 2).to_string(), "-1");
+  EXPECT_THROW(Decimal::from_double(std::nan(""), 2), Error);
+  EXPECT_THROW(Decimal::from_double(1e300, 2), Error);
+}
+
+TEST(Decimal, MultiplyDivideAndRescale) {
+  const Decimal price = Decimal::parse("101.25"), qty = Decimal::parse("3.5");
+  EXPECT_EQ((price * qty).to_string(), "354.375");
+  EXPECT_EQ(Decimal::mul(price, qty, 2).to_string(), "354.38");
+  EXPECT_EQ(Decimal::div(Decimal::parse("10"), Decimal::parse("3"), 4).to_string(), "3.3333");
+  EXPECT_EQ(Decimal::div(Decimal::parse("-10"), Decimal::parse("4"), 0).to_string(), "-2");  // -2.5 -> -2
+  EXPECT_THROW(Decimal::div(price, Decimal(), 2), Error);
+  EXPECT_EQ(Decimal::parse("1.239").floor_to(2).to_string(), "1.23");
+  EXPECT_EQ(Decimal::parse("-1.231").floor_to(2).to_string(), "-1.24");
+  EXPECT_EQ(Decimal::parse("1.5").rescale(4).raw(), 15000);
+  EXPECT_LT(Decimal::parse("1.05"), Decimal::parse("1.1"));
+  EXPECT_EQ(Decimal::parse("1.10"), Decimal::parse("1.1"));
+}
+
+TEST(Decimal, OverflowThrowsInsteadOfWrapping) {
+  const Decimal big(INT64_MAX / 2 + 1, 0);
+  EXPECT_THROW(big + big, Error);
+  EXPECT_THROW(Decimal::mul(big, Decimal::parse("4"), 0), Error);
+}
+
+}  // namespace
+}  // namespace st

@@ -1,0 +1,84 @@
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "backend/core/diagnostics.h"
+#include "backend/core/ids.h"
+#include "backend/core/time.h"
+
+namespace st {
+namespace {
+
+TEST(Ids, SeededGeneratorIsDeterministicAndWritesVersion4Uuids) {
+  IdGenerator a(42), b(42), c(43);
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    const Uuid x = a.next();
+    EXPECT_EQ(x, b.next());
+    const std::string text = x.to_string();
+    ASSERT_EQ(text.size(), 36u);
+    EXPECT_EQ(text[14], '4');
+    EXPECT_TRUE(text[19] == '8' || text[19] == '9' || text[19] == 'a' || text[19] == 'b') << text;
+    EXPECT_EQ(Uuid::parse(text), x);
+    seen.insert(text);
+  }
+  EXPECT_EQ(seen.size(), 1000u);
+  EXPECT_NE(IdGenerator(42).next(), c.next());
+  EXPECT_FALSE(Uuid::parse("not-a-uuid"));
+  EXPECT_FALSE(Uuid::parse("0123456789abcdef0123456789abcdef0123"));
+  EXPECT_EQ(stable_hash("trend_synth"), stable_hash("trend_synth"));
+  EXPECT_NE(stable_hash("a"), stable_hash("b"));
+}
+
+TEST(Time, FormatsAndParsesIso8601) {
+  EXPECT_EQ(format_iso(Timestamp{}), "1970-01-01T00:00:00Z");
+  const auto t = parse_iso("2024-02-29T13:45:07Z");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(format_iso(*t), "2024-02-29T13:45:07Z");
+  EXPECT_EQ(parse_iso("2024-02-29 13:45:07"), t);
+  EXPECT_EQ(parse_iso("2024-02-29T15:45:07+02:00"), t);
+  EXPECT_EQ(format_iso(*parse_iso("2024-01-01T00:00:00.25Z")), "2024-01-01T00:00:00.25Z");
+  EXPECT_EQ(format_iso(*parse_iso("1969-12-31T23:59:59Z")), "1969-12-31T23:59:59Z");
+  for (const char* bad : {"", "2024-13-01T00:00:00Z", "2023-02-29T00:00:00Z", "2024-01-01T24:00:00Z",
+                          "2024-01-01T00:60:00Z", "2024/01/01", "2024-01-01T00:00:00Zjunk", "yesterday"})
+    EXPECT_FALSE(parse_iso(bad)) << bad;
+}
+
+TEST(Time, CivilDaysRoundTrip) {
+  for (std::int64_t z = -800000; z < 800000; z += 997) {
+    int y;
+    unsigned m, d;
+    civil_from_days(z, y, m, d);
+    EXPECT_EQ(days_from_civil(y, m, d), z);
+  }
+  EXPECT_EQ(days_from_civil(2000, 3, 1), 11017);
+}
+
+TEST(Time, Timeframes) {
+  EXPECT_EQ(parse_timeframe("1m"), kNsPerMinute);
+  EXPECT_EQ(parse_timeframe("4h"), 4 * kNsPerHour);
+  EXPECT_EQ(parse_timeframe("1d"), kNsPerDay);
+  EXPECT_EQ(parse_timeframe("1w"), 7 * kNsPerDay);
+  EXPECT_EQ(parse_timeframe("30s"), 30 * kNsPerSecond);
+  for (const char* bad : {"", "m", "0m", "1x", "1.5h", "-1d", "99999999999999999999d"})
+    EXPECT_FALSE(parse_timeframe(bad)) << bad;
+}
+
+TEST(Diagnostics, RendersFileLineColumnPathMessage) {
+  Diagnostic d{{"config/platform.yaml", 3, 5}, "threads", "expected an int, found \"many\""};
+  EXPECT_EQ(d.to_string(), "config/platform.yaml:3:5: threads: expected an int, found \"many\"");
+  Diagnostic no_pos{{"f.yaml", 0, 0}, "", "empty file"};
+  EXPECT_EQ(no_pos.to_string(), "f.yaml: empty file");
+  EXPECT_EQ(edit_distance("treads", "threads"), 1u);
+  EXPECT_EQ(closest_match("treads", {"threads", "seed", "data_dir"}), "threads");
+  EXPECT_EQ(closest_match("zzzzzz", {"threads", "seed"}), "");
+  Diagnostics all;
+  all.add(d);
+  all.add(no_pos);
+  Error e(all);
+  EXPECT_EQ(e.diagnostics().size(), 2u);
+  EXPECT_NE(std::string(e.what()).find("empty file"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace st
