@@ -59,3 +59,31 @@ TEST(MemoryStatePersistor, KeepsTheLastSave) {
 
 }  // namespace
 }  // namespace st
+
+#include "backend/persistence/persistor_factory.h"
+
+namespace st {
+namespace {
+
+TEST(PersistorFactory, BacktestsKeepStateInMemoryPaperAndLiveOnDisk) {
+  const fs::path dir = fs::path(ST_BINARY_DIR) / "persistor_factory";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto bt = PersistorFactory::create(config::Environment::kBacktest, dir.string());
+  EXPECT_NE(dynamic_cast<MemoryStatePersistor*>(bt.state.get()), nullptr);
+  bt.journal->append("{\"seq\":1}\n");
+  bt.journal->flush();
+  EXPECT_TRUE(fs::exists(dir / "journal.jsonl"));
+  auto live = PersistorFactory::create(config::Environment::kLive, dir.string());
+  EXPECT_NE(dynamic_cast<JsonStatePersistor*>(live.state.get()), nullptr);
+  live.journal->append("{\"seq\":2}\n");  // appended and synced at once, not truncated
+  std::ifstream in(dir / "journal.jsonl");
+  std::string a, b;
+  std::getline(in, a);
+  std::getline(in, b);
+  EXPECT_EQ(a, "{\"seq\":1}");
+  EXPECT_EQ(b, "{\"seq\":2}");
+}
+
+}  // namespace
+}  // namespace st

@@ -13,7 +13,7 @@
 #include "backend/execution/backtest_environment.h"
 #include "backend/journal/journal.h"
 #include "backend/journal/journal_persistor.h"
-#include "backend/persistence/state_persistor.h"
+#include "backend/persistence/persistor_factory.h"
 #include "services/eventbus/event_bus.h"
 #include "services/operators/base_operator.h"
 #include "services/scheduler/scheduler.h"
@@ -390,10 +390,10 @@ LinkSummary LinkRun::run() {
 
   const std::uint64_t seed = stable_hash(link_.name, cfg_.platform.seed);
   ids_ = std::make_unique<IdGenerator>(seed);
-  journal_out_ = std::make_unique<FileJournalPersistor>((dir / "journal.jsonl").string(), SyncPolicy::kBatched);
+  auto persistors = PersistorFactory::create(link_.environment, dir.string());
+  journal_out_ = std::move(persistors.journal);
   journal_ = std::make_unique<StrategyJournal>(*journal_out_);
-  // A backtest's state lives as long as the run; nothing to restore from disk.
-  state_ = std::make_unique<MemoryStatePersistor>();
+  state_ = std::move(persistors.state);
 
   ContextSchema schema;
   BindContext bind(schema, instrument);

@@ -1,0 +1,24 @@
+#include "backend/persistence/persistor_factory.h"
+
+#include <filesystem>
+
+#include "backend/persistence/state_persistor.h"
+
+namespace st {
+
+LinkPersistors PersistorFactory::create(config::Environment environment, const std::string& link_dir) {
+  namespace fs = std::filesystem;
+  LinkPersistors p;
+  const std::string journal = (fs::path(link_dir) / "journal.jsonl").string();
+  if (environment == config::Environment::kBacktest) {
+    p.state = std::make_unique<MemoryStatePersistor>();
+    p.journal = std::make_unique<FileJournalPersistor>(journal, SyncPolicy::kBatched);
+  } else {
+    p.state = std::make_unique<JsonStatePersistor>((fs::path(link_dir) / "state").string());
+    // Append: a restarted paper/live link continues its journal.
+    p.journal = std::make_unique<FileJournalPersistor>(journal, SyncPolicy::kEveryEntry, /*append_mode=*/true);
+  }
+  return p;
+}
+
+}  // namespace st
