@@ -1,0 +1,39 @@
+// Where bars come from: files, generators, exchanges. A BarSource streams bars in time order
+// and refuses bad data with the position of the problem.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "backend/api/dto.h"
+
+namespace st {
+
+class BarSource {
+ public:
+  virtual ~BarSource() = default;
+  // The next bar; false at the end. Bad data throws st::Error "FILE:LINE:COL: column: what is
+  // wrong, what was expected, what was found".
+  virtual bool next(Bar& out) = 0;
+  virtual std::string name() const = 0;
+};
+
+// Bars held in memory (tests, generated data).
+class VectorBarSource final : public BarSource {
+ public:
+  explicit VectorBarSource(std::vector<Bar> bars, std::string name = "memory")
+      : bars_(std::move(bars)), name_(std::move(name)) {}
+  bool next(Bar& out) override {
+    if (pos_ >= bars_.size()) return false;
+    out = bars_[pos_++];
+    return true;
+  }
+  std::string name() const override { return name_; }
+
+ private:
+  std::vector<Bar> bars_;
+  std::string name_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace st

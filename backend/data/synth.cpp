@@ -1,0 +1,125 @@
+#include "backend/data/synth.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "backend/core/diagnostics.h"
+#include "backend/core/time.h"
+
+namespace st {
+
+namespace {
+
+class Rng {
+ public:
+  explicit Rng(std::uint64_t seed) {
+    for (auto& s : s_) {
+      seed += 0x9e3779b97f4a7c15ULL;
+      std::uint64_t z = seed;
+      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+      s = z ^ (z >> 31);
+    }
+  }
+  std::uint64_t next() {
+    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const std::uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
+  // Uniform in (0, 1).
+  double uniform() { return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53; }
+  double normal() {
+    if (have_spare_) {
+      have_spare_ = false;
+      return spare_;
+    }
+    const double u = uniform(), v = uniform();
+    const double r = std::sqrt(-2.0 * std::log(u));
+    spare_ = r * std::sin(2 * M_PI * v);
+    have_spare_ = true;
+    return r * std::cos(2 * M_PI * v);
+  }
+
+ private:
+  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  std::uint64_t s_[4];
+  double spare_ = 0;
+  bool have_spare_ = false;
+};
+
+double round4(double x) { return std::round(x * 1e4) / 1e4; }
+
+class SynthSource final : public BarSource {
+ public:
+  SynthSource(const config::SynthConfig& cfg, std::int64_t timeframe_ns)
+      : cfg_(cfg), step_(timeframe_ns), rng_(cfg.seed) {
+    auto start = parse_iso(cfg.start);
+    if (!start) throw Error(fmt::format("synth: start \"{}\" is not an ISO-8601 time", cfg.start));
+    if (cfg.bars < 1) throw Error("synth: bars must be at least 1");
+    if (!(cfg.start_price > 0)) throw Error("synth: start_price must be > 0");
+    if (!(cfg.volatility > 0)) throw Error("synth: volatility must be > 0");
+    if (timeframe_ns <= 0) throw Error("synth: the timeframe must be positive");
+    time_ = *start;
+    price_ = cfg.start_price;
+    new_regime();
+  }
+
+  bool next(Bar& out) override {
+    if (index_ >= cfg_.bars) return false;
+    if (--regime_left_ <= 0) new_regime();
+    const double open = round4(price_ * std::exp(0.1 * vol_ * rng_.normal()));  // small gap from the last close
+    const double ret = drift_ + vol_ * rng_.normal();
+    const double close = round4(open * std::exp(ret));
+    const double span = std::abs(ret) + vol_ * 0.6 * std::abs(rng_.normal());
+    const double high = round4(std::max(open, close) * (1 + 0.5 * span * rng_.uniform()));
+    const double low = round4(std::min(open, close) * (1 - 0.5 * span * rng_.uniform()));
+    out.time = time_;
+    out.open = std::max(open, 1e-4);
+    out.close = std::max(close, 1e-4);
+    out.high = std::max({high, out.open, out.close});
+    out.low = std::max(std::min({low, out.open, out.close}), 1e-4);
+    out.volume = std::round(1000 * std::exp(0.5 * rng_.normal()) * (1 + 20 * std::abs(ret)));
+    price_ = out.close;
+    time_.ns += step_;
+    ++index_;
+    return true;
+  }
+
+  std::string name() const override { return fmt::format("synth(seed={}, bars={})", cfg_.seed, cfg_.bars); }
+
+ private:
+  void new_regime() {
+    regime_left_ = 200 + static_cast<std::int64_t>(rng_.uniform() * 600);
+    // Trends both ways and flat stretches, around the configured drift and volatility.
+    const double kind = rng_.uniform();
+    const double strength = 2 + 6 * rng_.uniform();
+    drift_ = kind < 0.4 ? cfg_.drift + strength * cfg_.volatility * 0.02
+             : kind < 0.7 ? cfg_.drift - strength * cfg_.volatility * 0.02
+                          : cfg_.drift;
+    vol_ = cfg_.volatility * (0.6 + 0.8 * rng_.uniform());
+  }
+
+  config::SynthConfig cfg_;
+  std::int64_t step_;
+  Rng rng_;
+  Timestamp time_;
+  double price_ = 0;
+  std::int64_t index_ = 0;
+  std::int64_t regime_left_ = 0;
+  double drift_ = 0, vol_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<BarSource> make_synth(const config::SynthConfig& cfg, std::int64_t timeframe_ns) {
+  return std::make_unique<SynthSource>(cfg, timeframe_ns);
+}
+
+}  // namespace st
