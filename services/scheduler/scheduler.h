@@ -1,0 +1,50 @@
+// Scheduler: cron schedules (schedule.yaml) -> ScheduledEvents, on the simulated clock of a
+// backtest or the wall clock of paper/live (DESIGN §6). Deterministic: the same specs, id seed and
+// bar times give the same events and ScheduledIDs.
+//
+// A fire time is "due" on the first bar at or after it. When several fire times of one schedule
+// passed between two bars (a gap in the data), one event is emitted, for the latest of them:
+// a missed weekly buy is not made up three times after a three-week outage.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backend/api/dto.h"
+#include "backend/core/cron.h"
+#include "backend/core/ids.h"
+
+namespace st {
+
+struct ScheduleSpec {
+  std::string name;
+  std::string cron;
+  std::string event;
+};
+
+class Scheduler {
+ public:
+  // Throws st::Error naming the schedule and the cron problem.
+  Scheduler(std::vector<ScheduleSpec> specs, IdGenerator& ids);
+
+  // Each schedule's first fire time is the first after `after`.
+  void start(Timestamp after);
+  // Appends the events due at `now`, ordered by fire time, then by schedule order.
+  void due(Timestamp now, std::vector<ScheduledEvent>& out);
+  std::optional<Timestamp> next_fire() const;
+  // How many fire times were folded into a later one because of gaps (see above).
+  std::int64_t skipped() const { return skipped_; }
+
+ private:
+  struct Entry {
+    ScheduleSpec spec;
+    CronExpr cron;
+    std::optional<Timestamp> next;
+  };
+  std::vector<Entry> entries_;
+  IdGenerator* ids_;
+  std::int64_t skipped_ = 0;
+};
+
+}  // namespace st
