@@ -39,6 +39,7 @@ class Diagnostics {
   bool empty() const { return items_.empty(); }
   std::size_t size() const { return items_.size(); }
   const std::vector<Diagnostic>& items() const { return items_; }
+  std::vector<Diagnostic>& items() { return items_; }
   // One diagnostic per line, in the order they were found.
   std::string to_string() const;
 

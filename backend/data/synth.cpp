@@ -100,8 +100,8 @@ class SynthSource final : public BarSource {
     // Trends both ways and flat stretches, around the configured drift and volatility.
     const double kind = rng_.uniform();
     const double strength = 2 + 6 * rng_.uniform();
-    drift_ = kind < 0.4 ? cfg_.drift + strength * cfg_.volatility * 0.02
-             : kind < 0.7 ? cfg_.drift - strength * cfg_.volatility * 0.02
+    drift_ = kind < 0.35 ? cfg_.drift + strength * cfg_.volatility * 0.005
+             : kind < 0.7 ? cfg_.drift - strength * cfg_.volatility * 0.005
                           : cfg_.drift;
     vol_ = cfg_.volatility * (0.6 + 0.8 * rng_.uniform());
   }

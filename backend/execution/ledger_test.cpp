@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "backend/core/diagnostics.h"
+
 namespace st {
 namespace {
 

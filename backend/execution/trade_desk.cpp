@@ -97,6 +97,7 @@ void TradeDesk::open_trade(const RoutedTradePlan& routed) {
 
 void TradeDesk::reject_plan(const RoutedTradePlan& plan, std::string reason, ThreatId threat) {
   ++counters_.plans_rejected;
+  last_rejection_ = reason;
   journal_->entry(market_->time(), "OPPORTUNITY_REJECTED",
                   {plan.plan.opportunity_id, plan.plan.trade_id, threat, {}})
       .str("worker", acting_worker())

@@ -81,6 +81,8 @@ class TradeDesk final : public ExecutionContext {
   void end_bar();
   const std::vector<TradeRow>& trades() const { return rows_; }
   const DeskCounters& counters() const { return counters_; }
+  // The reason of the last reject_plan() (for summaries).
+  const std::string& last_rejection() const { return last_rejection_; }
   bool has_pending_entry() const;
   int price_scale() const { return market_->instrument().price_precision; }
   int quantity_scale() const { return market_->instrument().quantity_precision; }
@@ -125,6 +127,7 @@ class TradeDesk final : public ExecutionContext {
   std::vector<Order> cancelled_;
   std::vector<TradeRow> rows_;
   DeskCounters counters_;
+  std::string last_rejection_;
 };
 
 }  // namespace st

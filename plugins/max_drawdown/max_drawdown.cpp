@@ -16,14 +16,30 @@ Severity parse_severity(const std::string& text) {
 void MaxDrawdown::bind(BindContext&) {
   limit_ = params().get_double("max_drawdown_percent");
   severity_ = parse_severity(params().get_string("severity"));
+  pause_bars_ = params().get_int("pause_bars");
 }
 
 void MaxDrawdown::process(const TradingContext&, const LedgerView& ledger, ThreatSink& out) {
-  const double peak = ledger.peak_equity().to_double();
   const double equity = ledger.equity().to_double();
+  double peak = ledger.peak_equity().to_double();
+  if (rebased_) {
+    // After a pause the peak counts from the equity at the end of the pause.
+    base_ = std::max(base_, equity);
+    peak = base_;
+  }
   if (peak <= 0) return;
   const double dd = (peak - equity) / peak * 100.0;
-  if (dd < limit_) return;
+  if (dd < limit_) {
+    active_bars_ = 0;
+    return;
+  }
+  if (pause_bars_ > 0 && ++active_bars_ > pause_bars_) {
+    // The pause is over: re-base the peak (not raising now clears the threat).
+    rebased_ = true;
+    base_ = equity;
+    active_bars_ = 0;
+    return;
+  }
   out.raise("MAX_DRAWDOWN_BREACHED", severity_,
             fmt::format("equity {:.2f} is {:.2f}% below its peak {:.2f} (limit {}%)", equity, dd, peak, limit_),
             {{"drawdown_percent", dd}, {"equity", equity}, {"peak_equity", peak}, {"limit_percent", limit_}});

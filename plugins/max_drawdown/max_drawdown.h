@@ -13,6 +13,10 @@ class MaxDrawdown final : public ThreatWorker {
  private:
   double limit_ = 10;
   Severity severity_ = Severity::kHigh;
+  std::int64_t pause_bars_ = 0;
+  std::int64_t active_bars_ = 0;
+  bool rebased_ = false;
+  double base_ = 0;
 };
 
 }  // namespace st::plugins

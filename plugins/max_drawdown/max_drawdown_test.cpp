@@ -37,6 +37,24 @@ TEST(MaxDrawdownPlugin, RaisesOnlyWhileDrawdownIsAtOrBeyondTheLimit) {
   EXPECT_DOUBLE_EQ(t.got[0].details[0].second, 10.0);
 }
 
+TEST(MaxDrawdownPlugin, PauseBarsRebasesThePeakAfterThePause) {
+  testing::Harness h;
+  auto& w = h.add<MaxDrawdown>(WorkerCategory::kThreat, "max_drawdown",
+                               {{"max_drawdown_percent", 10.0}, {"pause_bars", std::int64_t{3}}});
+  h.push_close(1);
+  h.ledger.peak_ = Decimal::parse("1000");
+  h.ledger.equity_ = Decimal::parse("850");
+  Threats t;
+  for (int i = 0; i < 5; ++i) w.process(h.ctx(), h.ledger, t);
+  EXPECT_EQ(t.got.size(), 3u);  // three bars of pause, then cleared although the ledger's peak is unchanged
+  h.ledger.equity_ = Decimal::parse("800");  // 5.9% below the new base of 850: no threat
+  w.process(h.ctx(), h.ledger, t);
+  EXPECT_EQ(t.got.size(), 3u);
+  h.ledger.equity_ = Decimal::parse("760");  // 10.6% below 850: a new breach
+  w.process(h.ctx(), h.ledger, t);
+  EXPECT_EQ(t.got.size(), 4u);
+}
+
 TEST(MaxDrawdownPlugin, LimitOutOfRangeIsRefusedByTheManifest) {
   testing::Harness h;
   EXPECT_THROW(h.add<MaxDrawdown>(WorkerCategory::kThreat, "max_drawdown", {{"max_drawdown_percent", 0.0}}), Error);

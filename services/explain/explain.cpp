@@ -117,18 +117,31 @@ std::string render_text(const TradeExplanation& x) {
       for (auto it = p["rationale"].begin(); it != p["rationale"].end(); ++it)
         line(fmt::format("      {:<8} {}", it.key() + ":", it->is_string() ? it->get<std::string>() : it->dump()));
   }
-  for (const auto& o : x.orders) {
-    const std::string type = s(o, "event_type");
-    if (type == "ORDER_SUBMITTED")
-      line(fmt::format("  {}  order {} submitted: {} {} {} @ {} ({})", s(o, "timestamp"), s(o, "order_id"), s(o, "side"),
-                       s(o, "order_type"), s(o, "quantity"), s(o, "price"), s(o, "purpose")));
-    else if (type == "ORDER_FILLED")
-      line(fmt::format("  {}  order {} filled: {} {} @ {}, fee {}", s(o, "timestamp"), s(o, "order_id"), s(o, "side"),
-                       s(o, "quantity"), s(o, "price"), s(o, "fee")));
-    else
-      line(fmt::format("  {}  order {} {}: {}", s(o, "timestamp"), s(o, "order_id"),
-                       type == "ORDER_REJECTED" ? "rejected" : "cancelled", s(o, "reason")));
-  }
+  // Orders up to the opening fill tell how it opened; the rest belong to how it closed.
+  auto order_lines = [&](bool opening) {
+    for (const auto& o : x.orders) {
+      // The protective orders placed with the opening fill belong to how it opened.
+      const bool protective = s(o, "event_type") == "ORDER_SUBMITTED" && has(x.opened) &&
+                              s(o, "timestamp") == s(x.opened, "timestamp") &&
+                              (s(o, "purpose") == "stop_loss" || s(o, "purpose") == "take_profit");
+      const bool before_open = !has(x.opened) || protective ||
+                               o["seq"].get<std::int64_t>() < x.opened["seq"].get<std::int64_t>();
+      if (before_open != opening) continue;
+      const std::string type = s(o, "event_type");
+      const std::string price = s(o, "order_type") == "MARKET" ? "at market" : "@ " + s(o, "price");
+      if (type == "ORDER_SUBMITTED")
+        line(fmt::format("  {}  order {} submitted: {} {} {} {} ({})", s(o, "timestamp"), s(o, "order_id"),
+                         s(o, "side"), s(o, "order_type"), s(o, "quantity"), price, s(o, "purpose")));
+      else if (type == "ORDER_FILLED")
+        line(fmt::format("  {}  order {} filled: {} {} @ {}, fee {}{}", s(o, "timestamp"), s(o, "order_id"),
+                         s(o, "side"), s(o, "quantity"), s(o, "price"), s(o, "fee"),
+                         s(o, "gap") == "true" ? " (gapped through its price)" : ""));
+      else
+        line(fmt::format("  {}  order {} {}: {}", s(o, "timestamp"), s(o, "order_id"),
+                         type == "ORDER_REJECTED" ? "rejected" : "cancelled", s(o, "reason")));
+    }
+  };
+  order_lines(true);
   if (has(x.opened))
     line(fmt::format("  {}  opened: {} {} @ {}, fee {}, stop {}, take profit {}", s(x.opened, "timestamp"),
                      s(x.opened, "direction"), s(x.opened, "size"), s(x.opened, "entry_price"),
@@ -173,8 +186,7 @@ std::string render_text(const TradeExplanation& x) {
                        s(o, "signal_type"), s(o, "direction")));
       if (auto d = details_text(o); !d.empty()) line("      evidence: " + d);
     }
-    if (reason == "stop_loss") line("  the stop-loss order filled");
-    if (reason == "take_profit") line("  the take-profit order filled");
+    order_lines(false);
     line(fmt::format("  {}  closed ({}{}): exit {} x {}, entry {}, pnl gross {}, fees {} + {}, pnl net {}, {} bars",
                      s(c, "timestamp"), reason, s(c, "worker").empty() ? "" : " by " + s(c, "worker"), s(c, "exit_price"),
                      s(c, "size"), s(c, "entry_price"), s(c, "pnl_gross"), s(x.opened, "entry_fee"), s(c, "exit_fee"),

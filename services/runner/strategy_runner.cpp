@@ -46,6 +46,15 @@ bool consumes(const Manifest& m, const std::string& event) {
   return false;
 }
 
+// The kind of a rejection reason, for the summary's counts: the text before the numbers
+// ("size rounds to zero (risk 1004 / 1196 ...)" -> "size rounds to zero"); the journal keeps it all.
+std::string reason_kind(const std::string& reason) {
+  const std::size_t cut = reason.find_first_of("(:");
+  std::string kind = reason.substr(0, cut);
+  while (!kind.empty() && kind.back() == ' ') kind.pop_back();
+  return kind.empty() ? reason : kind;
+}
+
 std::string resolve_path(const config::ConfigSet& cfg, const std::string& p) {
   fs::path path(p);
   if (path.is_absolute() || fs::exists(path)) return path.string();
@@ -314,7 +323,7 @@ void LinkRun::plan_signal(EventBus& bus, const Signal& signal) {
   if (!rejections.empty() || op_planning_->settings().aggregation == config::AggregationStrategy::kNone) {
     for (auto& [i, d] : rejections) {
       ++rejected_;
-      ++by_reason_[d.reason];
+      ++by_reason_[reason_kind(d.reason)];
       journal_->entry(signal.time, "OPPORTUNITY_REJECTED", {signal.opportunity_id, {}, d.threat_id, {}})
           .str("worker", workforce_.planning[i]->info().id)
           .str("phase", planning_phase_name(planning_phase(workforce_.planning_manifests[i]->subtype)))
@@ -365,7 +374,7 @@ void LinkRun::wire(EventBus& bus) {
         kOnPlan);
     if (desk_->counters().plans_rejected != before) {
       ++rejected_;
-      ++by_reason_["rejected in execution"];
+      ++by_reason_[reason_kind(desk_->last_rejection())];
     }
   });
   bus.subscribe<events::ScheduledEventFired>([&](const events::ScheduledEventFired& e) {

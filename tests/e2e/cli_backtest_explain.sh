@@ -9,7 +9,8 @@ for f in journal.jsonl trades.csv equity.csv summary.json; do test -s "$out/tren
 trade=$(awk -F, 'NR==2 {print $1}' "$out/trend_synth/trades.csv")
 "$cli" explain --run "$out" "$trade" > "$out.explain"
 grep -q "$trade" "$out.explain"
-"$cli" explain --run "$out" "$trade" --json | grep -q '"trade_id"'
+"$cli" explain --run "$out" "$trade" --json > "$out.json"
+grep -q '"trade_id"' "$out.json"
 # an unknown trade is a clear error, not a crash
 if "$cli" explain --run "$out" 00000000-0000-4000-8000-000000000000 2> "$out.err"; then exit 1; fi
 grep -q "not found" "$out.err"
