@@ -584,6 +584,11 @@ class Loader {
                                                                           const yaml::Document& doc, Parse parse) {
     const std::size_t before = diags_->size();
     auto result = parse(doc, *diags_);
+    relocate(kind, before);
+    return result;
+  }
+
+  void relocate(const std::string& kind, std::size_t before) {
     for (std::size_t i = before; i < diags_->size(); ++i) {
       Diagnostic& d = diags_->items()[i];
       for (const auto& o : overrides_) {
@@ -593,7 +598,6 @@ class Loader {
         d.where = SourceLocation{"--set " + o.text, 0, 0};
       }
     }
-    return result;
   }
 
   std::optional<yaml::Document> load(const std::string& name, const std::string& kind, bool required) {
@@ -687,13 +691,17 @@ class Loader {
                                     st::to_string(m->category), st::to_string(category), st::to_string(m->category)));
             continue;
           }
+          const std::size_t before = diags_->size();
           resolve_params(*m, w, b.file, *diags_);
+          relocate("runs." + bname, before);
           if (used.count(bname))
             for (const auto& e : m->consumes) consumed.insert(e);
         }
       }
     }
+    // With no link in use (e.g. the operation failed to load) every schedule would be flagged.
     for (const auto& s : cfg.schedule.schedules) {
+      if (used.empty()) break;
       if (!s.enabled || s.event.empty() || consumed.count(s.event)) continue;
       std::string in_use;
       for (const auto& u : used) in_use += (in_use.empty() ? "" : ", ") + u;
