@@ -37,7 +37,9 @@ TEST(Csv, StreamsALargeMinuteFile) {
   Bar b, prev;
   std::int64_t n = 0;
   while (source->next(b)) {
-    if (n > 0) ASSERT_GT(b.time, prev.time);
+    if (n > 0) {
+      ASSERT_GT(b.time, prev.time);
+    }
     prev = b;
     ++n;
   }
@@ -128,7 +130,9 @@ TEST(Synth, DeterministicValidAndSpacedByTheTimeframe) {
     EXPECT_GE(x.high, std::max(x.open, x.close));
     EXPECT_GT(x.low, 0);
     EXPECT_GE(x.volume, 0);
-    if (n > 0) EXPECT_EQ(x.time.ns - prev.ns, kNsPerHour);
+    if (n > 0) {
+      EXPECT_EQ(x.time.ns - prev.ns, kNsPerHour);
+    }
     prev = x.time;
     ++n;
   }

@@ -198,7 +198,9 @@ TEST(ConfigSuite, AllErrorsOfAllFilesComeInOneRun) {
   const fs::path dir = testing::scratch_config("three_files");
   for (const char* name : {"platform_range", "cron_hour", "param_unknown"})
     for (const auto& c : kCases)
-      if (std::string(c.name) == name) ASSERT_TRUE(apply(c, dir).empty());
+      if (std::string(c.name) == name) {
+        ASSERT_TRUE(apply(c, dir).empty());
+      }
   Diagnostics diags;
   config::load_config(dir.string(), &registry(), {}, diags);
   const std::string all = diags.to_string();
@@ -241,7 +243,9 @@ TEST(ConfigSuite, OverridesChangeValuesOrSayPreciselyWhyNot) {
 TEST(ConfigSuite, WithoutACatalogPluginsAreNotChecked) {
   const fs::path dir = testing::scratch_config("no_catalog");
   for (const auto& c : kCases)
-    if (std::string(c.name) == "unknown_plugin") ASSERT_TRUE(apply(c, dir).empty());
+    if (std::string(c.name) == "unknown_plugin") {
+      ASSERT_TRUE(apply(c, dir).empty());
+    }
   Diagnostics diags;
   config::load_config(dir.string(), nullptr, {}, diags);
   EXPECT_TRUE(diags.empty()) << diags.to_string();

@@ -81,10 +81,14 @@ TEST_F(BacktestE2E, TrendStrategyJournalIsCausallyComplete) {
       ASSERT_TRUE(opportunities.count(e["opportunity_id"].get<std::string>())) << e.dump();
       trades.insert(e["trade_id"].get<std::string>());
     }
-    if (type == "TRADE_CLOSED") ASSERT_TRUE(trades.count(e["trade_id"].get<std::string>())) << e.dump();
+    if (type == "TRADE_CLOSED") {
+      ASSERT_TRUE(trades.count(e["trade_id"].get<std::string>())) << e.dump();
+    }
     if (type == "OPPORTUNITY_REJECTED") {
       ASSERT_FALSE(e["reason"].get<std::string>().empty());
-      if (!e["threat_id"].is_null()) ASSERT_TRUE(threats.count(e["threat_id"].get<std::string>())) << e.dump();
+      if (!e["threat_id"].is_null()) {
+        ASSERT_TRUE(threats.count(e["threat_id"].get<std::string>())) << e.dump();
+      }
     }
   }
   EXPECT_EQ(count(j, "TRADE_OPENED"), static_cast<std::size_t>(s.trades_closed + s.trades_open));
@@ -107,11 +111,12 @@ TEST_F(BacktestE2E, EveryTradeCanBeExplainedFromTheJournalAlone) {
 TEST_F(BacktestE2E, NoLookAheadEntriesFillOnTheBarAfterTheSignal) {
   run("trend_synth", "a");
   const auto j = journal("a", "trend_synth");
-  std::map<std::string, std::string> detected_at, planned_opportunity;
+  std::map<std::string, std::string> detected_at;
   for (const auto& e : j) {
     if (e["event_type"] == "OPPORTUNITY_DETECTED") detected_at[e["opportunity_id"]] = e["timestamp"];
-    if (e["event_type"] == "TRADE_OPENED")
+    if (e["event_type"] == "TRADE_OPENED") {
       EXPECT_LT(detected_at[e["opportunity_id"]], e["timestamp"].get<std::string>()) << e.dump();
+    }
   }
 }
 
