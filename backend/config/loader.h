@@ -45,8 +45,5 @@ ConnectorsFile parse_connectors(const yaml::Document& doc, Diagnostics& diags);
 OperationConfig parse_operation(const yaml::Document& doc, Diagnostics& diags);
 Blueprint parse_blueprint(const yaml::Document& doc, Diagnostics& diags);
 
-const char* to_string(ExecutionStrategy e);
-const char* to_string(AggregationStrategy a);
-const char* to_string(Environment e);
 
 }  // namespace st::config

@@ -4,14 +4,6 @@ namespace st {
 namespace {
 constexpr char kHex[] = "0123456789abcdef";
 
-std::uint64_t splitmix64(std::uint64_t& x) {
-  std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -55,25 +47,11 @@ std::optional<Uuid> Uuid::parse(std::string_view text) {
   return u;
 }
 
-IdGenerator::IdGenerator(std::uint64_t seed) {
-  std::uint64_t x = seed;
-  for (auto& s : s_) s = splitmix64(x);
-}
-
-std::uint64_t IdGenerator::next_u64() {
-  const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-  const std::uint64_t t = s_[1] << 17;
-  s_[2] ^= s_[0];
-  s_[3] ^= s_[1];
-  s_[1] ^= s_[2];
-  s_[0] ^= s_[3];
-  s_[2] ^= t;
-  s_[3] = rotl(s_[3], 45);
-  return result;
-}
+IdGenerator::IdGenerator(std::uint64_t seed) : rng_(seed) {}
 
 Uuid IdGenerator::next() {
-  Uuid u{next_u64(), next_u64()};
+  const std::uint64_t hi = rng_.next();
+  Uuid u{hi, rng_.next()};
   u.hi = (u.hi & ~0xF000ULL) | 0x4000ULL;                       // version 4
   u.lo = (u.lo & ~(0xC000000000000000ULL)) | 0x8000000000000000ULL;  // RFC 4122 variant
   return u;

@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "backend/core/random.h"
+
 namespace st {
 
 struct Uuid {
@@ -49,8 +51,7 @@ class IdGenerator {
   Id next_id() { return Id{next()}; }
 
  private:
-  std::uint64_t next_u64();
-  std::array<std::uint64_t, 4> s_{};
+  Xoshiro256 rng_;
 };
 
 // Stable 64-bit hash of a string (FNV-1a), to derive per-link seeds from names.

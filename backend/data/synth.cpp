@@ -5,36 +5,18 @@
 #include <cmath>
 
 #include "backend/core/diagnostics.h"
+#include "backend/core/random.h"
 #include "backend/core/time.h"
 
 namespace st {
 
 namespace {
 
+// Normal deviates by Box-Muller on the platform generator.
 class Rng {
  public:
-  explicit Rng(std::uint64_t seed) {
-    for (auto& s : s_) {
-      seed += 0x9e3779b97f4a7c15ULL;
-      std::uint64_t z = seed;
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-      s = z ^ (z >> 31);
-    }
-  }
-  std::uint64_t next() {
-    const std::uint64_t result = rotl(s_[1] * 5, 7) * 9;
-    const std::uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = rotl(s_[3], 45);
-    return result;
-  }
-  // Uniform in (0, 1).
-  double uniform() { return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53; }
+  explicit Rng(std::uint64_t seed) : gen_(seed) {}
+  double uniform() { return gen_.uniform(); }
   double normal() {
     if (have_spare_) {
       have_spare_ = false;
@@ -48,8 +30,7 @@ class Rng {
   }
 
  private:
-  static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  std::uint64_t s_[4];
+  Xoshiro256 gen_;
   double spare_ = 0;
   bool have_spare_ = false;
 };

@@ -18,6 +18,12 @@ std::string s(const JournalEntry& e, const char* key) {
 
 bool has(const JournalEntry& e) { return e.is_object(); }
 
+// A stop or target of "0" means none was set.
+std::string level(const JournalEntry& e, const char* key) {
+  const std::string v = s(e, key);
+  return v.empty() || v == "0" ? "none" : v;
+}
+
 std::string details_text(const JournalEntry& e, const char* key = "details") {
   if (!e.is_object() || !e.contains(key) || !e[key].is_object() || e[key].empty()) return {};
   std::string out;
@@ -111,8 +117,8 @@ std::string render_text(const TradeExplanation& x) {
   if (has(x.planned)) {
     const auto& p = x.planned;
     line(fmt::format("  {}  planned: {} {} entry {}, stop {}, take profit {}, size {}, route {}", s(p, "timestamp"),
-                     s(p, "direction"), s(p, "entry_type"), s(p, "entry_price"), s(p, "stop_loss"),
-                     s(p, "take_profit"), s(p, "size"), s(p, "route")));
+                     s(p, "direction"), s(p, "entry_type"), s(p, "entry_price"), level(p, "stop_loss"),
+                     level(p, "take_profit"), s(p, "size"), s(p, "route")));
     if (p.contains("rationale") && p["rationale"].is_object())
       for (auto it = p["rationale"].begin(); it != p["rationale"].end(); ++it)
         line(fmt::format("      {:<8} {}", it.key() + ":", it->is_string() ? it->get<std::string>() : it->dump()));
@@ -145,7 +151,7 @@ std::string render_text(const TradeExplanation& x) {
   if (has(x.opened))
     line(fmt::format("  {}  opened: {} {} @ {}, fee {}, stop {}, take profit {}", s(x.opened, "timestamp"),
                      s(x.opened, "direction"), s(x.opened, "size"), s(x.opened, "entry_price"),
-                     s(x.opened, "entry_fee"), s(x.opened, "stop_loss"), s(x.opened, "take_profit")));
+                     s(x.opened, "entry_fee"), level(x.opened, "stop_loss"), level(x.opened, "take_profit")));
   for (const auto& w : x.worker_entries)
     line(fmt::format("  {}  {} noted {}: {}", s(w, "timestamp"), s(w, "worker"), s(w, "entry_type"), s(w, "message")));
 

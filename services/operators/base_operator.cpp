@@ -9,24 +9,6 @@ namespace st {
 using config::AggregationStrategy;
 using config::ExecutionStrategy;
 
-const char* to_string(ExecutionStrategy s) {
-  switch (s) {
-    case ExecutionStrategy::kSequential: return "SEQUENTIAL";
-    case ExecutionStrategy::kParallel: return "PARALLEL";
-    case ExecutionStrategy::kEventDriven: return "EVENT_DRIVEN";
-  }
-  return "?";
-}
-
-const char* to_string(AggregationStrategy s) {
-  switch (s) {
-    case AggregationStrategy::kChainThrough: return "CHAIN_THROUGH";
-    case AggregationStrategy::kCollectAll: return "COLLECT_ALL";
-    case AggregationStrategy::kNone: return "NONE";
-  }
-  return "?";
-}
-
 BaseOperator::BaseOperator(OperatorSettings settings, std::size_t workers, std::vector<std::uint32_t> subscriptions)
     : settings_(std::move(settings)), n_(workers), subscriptions_(std::move(subscriptions)) {
   subscriptions_.resize(n_, ~0u);

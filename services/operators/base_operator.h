@@ -67,7 +67,6 @@ OperatorSettings operator_settings(const config::OperatorsConfig& cfg, WorkerCat
 std::unique_ptr<BaseOperator> make_operator(const config::OperatorsConfig& cfg, WorkerCategory category,
                                             std::size_t workers, std::vector<std::uint32_t> subscriptions = {});
 
-const char* to_string(config::ExecutionStrategy s);
-const char* to_string(config::AggregationStrategy s);
+using config::to_string;
 
 }  // namespace st
