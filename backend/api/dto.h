@@ -75,6 +75,10 @@ struct TradePlan {
   Decimal limit_price;        // stop-limit only
   Decimal stop_loss;          // zero = none
   Decimal take_profit;        // zero = none
+  // Levels relative to the entry FILL price, set when the entry fills (long: stop = fill x (1 - f),
+  // target = fill x (1 + f); short mirrored). Zero = none. Used instead of stop_loss/take_profit.
+  Decimal stop_loss_fraction;
+  Decimal take_profit_fraction;
   Decimal size;               // instrument quantity precision
   std::vector<std::pair<std::string, std::string>> rationale;  // phase -> why
   Details details;

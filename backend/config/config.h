@@ -110,7 +110,7 @@ struct WorkerConfig {
 };
 
 enum class FillTiming { kNextOpen, kOnClose };     // when a market order fills
-enum class CashCheck { kOnFill, kOnSubmit };        // when affordability is checked
+enum class CashCheck { kOnFill, kOnSubmit, kBoth };  // when affordability is checked
 
 // Simulated broker settings of the Backtest (and Paper) environment.
 struct BrokerConfig {

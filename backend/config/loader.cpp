@@ -41,7 +41,8 @@ const yaml::EnumTable<Environment> kEnvironments = {
     {"backtest", Environment::kBacktest}, {"paper", Environment::kPaper}, {"live", Environment::kLive}};
 const yaml::EnumTable<FillTiming> kFillTimings = {{"next_open", FillTiming::kNextOpen},
                                                   {"on_close", FillTiming::kOnClose}};
-const yaml::EnumTable<CashCheck> kCashChecks = {{"on_fill", CashCheck::kOnFill}, {"on_submit", CashCheck::kOnSubmit}};
+const yaml::EnumTable<CashCheck> kCashChecks = {
+    {"on_fill", CashCheck::kOnFill}, {"on_submit", CashCheck::kOnSubmit}, {"both", CashCheck::kBoth}};
 const yaml::EnumTable<std::string> kMarkets = {{"spot", "spot"}, {"futures", "futures"}};
 
 const std::regex& name_re() {
@@ -491,17 +492,6 @@ class Loader {
         }
         ov.file_key = "runs." + ov.path.substr(0, dot2);
         ov.path = ov.path.substr(dot2 + 1);
-      } else {
-        static const std::vector<std::string> kKinds = {"index", "platform", "operators", "schedule", "connectors",
-                                                        "operation", "runs"};
-        if (std::find(kKinds.begin(), kKinds.end(), ov.file_key) == kKinds.end()) {
-          std::string msg = fmt::format("unknown file \"{}\"; expected one of index, platform, operators, schedule, "
-                                        "connectors, operation, runs.<blueprint>",
-                                        ov.file_key);
-          if (auto near = closest_match(ov.file_key, kKinds); !near.empty()) msg += fmt::format(" (did you mean \"{}\"?)", near);
-          diags.add({"--set", 0, 0}, o, msg);
-          continue;
-        }
       }
       OverrideState state;
       static_cast<Override&>(state) = std::move(ov);
@@ -523,8 +513,12 @@ class Loader {
     if (auto doc = load(cfg.index.schedule, "schedule", false)) cfg.schedule = parsed("schedule", *doc, parse_schedule);
     if (auto doc = load(cfg.index.connectors, "connectors", false))
       cfg.connectors = parsed("connectors", *doc, parse_connectors);
-    for (const auto& op : cfg.index.operations)
-      if (auto doc = load(op, "operation", true)) cfg.operations.push_back(parsed("operation", *doc, parse_operation));
+    // "operation" is the first operation file; each one is also addressed by its file stem.
+    for (std::size_t i = 0; i < cfg.index.operations.size(); ++i) {
+      const std::string& op = cfg.index.operations[i];
+      const std::string kind = (i == 0 ? "operation|" : "") + fs::path(op).stem().string();
+      if (auto doc = load(op, kind, true)) cfg.operations.push_back(parsed(kind, *doc, parse_operation));
+    }
     // Every blueprint in blueprints_dir, in name order.
     const fs::path bdir = fs::path(dir_) / cfg.index.blueprints_dir;
     std::vector<fs::path> files;
@@ -541,8 +535,14 @@ class Loader {
         else cfg.blueprints[stem].file = doc->file;
       }
     }
-    for (const auto& o : overrides_)
-      if (!o.used) diags_->add({"--set", 0, 0}, o.text, fmt::format("no file \"{}\" to override", o.file_key));
+    for (const auto& o : overrides_) {
+      if (o.used) continue;
+      std::string list;
+      for (const auto& k : kinds_) list += (list.empty() ? "" : ", ") + k;
+      std::string msg = fmt::format("no file \"{}\" to override; the files are {}", o.file_key, list);
+      if (auto near = closest_match(o.file_key, kinds_); !near.empty()) msg += fmt::format(" (did you mean \"{}\"?)", near);
+      diags_->add({"--set", 0, 0}, o.text, msg);
+    }
     cross_check(cfg);
     return cfg;
   }
@@ -567,7 +567,7 @@ class Loader {
     for (std::size_t i = before; i < diags_->size(); ++i) {
       Diagnostic& d = diags_->items()[i];
       for (const auto& o : overrides_) {
-        if (o.file_key != kind || d.path.rfind(o.path, 0) != 0) continue;
+        if (!targets(o, kind) || d.path.rfind(o.path, 0) != 0) continue;
         const std::size_t n = o.path.size();
         if (d.path.size() > n && d.path[n] != '.' && d.path[n] != '[') continue;
         d.where = SourceLocation{"--set " + o.text, 0, 0};
@@ -575,13 +575,32 @@ class Loader {
     }
   }
 
+  // `kind` names a file for --set; aliases are separated by '|' ("operation|backtrader").
+  static bool targets(const Override& o, const std::string& kind) {
+    std::size_t start = 0;
+    while (start <= kind.size()) {
+      const std::size_t bar = kind.find('|', start);
+      if (kind.compare(start, bar == std::string::npos ? std::string::npos : bar - start, o.file_key) == 0) return true;
+      if (bar == std::string::npos) break;
+      start = bar + 1;
+    }
+    return false;
+  }
+
   std::optional<yaml::Document> load(const std::string& name, const std::string& kind, bool required) {
+    for (std::size_t start = 0; start <= kind.size();) {
+      const std::size_t bar = kind.find('|', start);
+      const std::string k = kind.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
+      if (std::find(kinds_.begin(), kinds_.end(), k) == kinds_.end()) kinds_.push_back(k);
+      if (bar == std::string::npos) break;
+      start = bar + 1;
+    }
     const std::string path = (fs::path(dir_) / name).string();
     std::error_code ec;
     std::optional<yaml::Document> doc;
     if (!fs::exists(path, ec)) {
       bool overridden = false;
-      for (const auto& o : overrides_) overridden = overridden || o.file_key == kind;
+      for (const auto& o : overrides_) overridden = overridden || targets(o, kind);
       if (required) {
         diags_->add({path, 0, 0}, "", fmt::format("file not found (named in index.yaml as the {} file)", kind));
         return std::nullopt;
@@ -603,7 +622,7 @@ class Loader {
       doc->root = YAML::Node(YAML::NodeType::Map);
     }
     for (auto& o : overrides_) {
-      if (o.file_key != kind) continue;
+      if (!targets(o, kind)) continue;
       o.used = true;
       if (!doc->root.IsMap()) continue;
       const std::string err = yaml::apply_override(doc->root, o.path, o.value);
@@ -691,6 +710,7 @@ class Loader {
   const PluginCatalog* catalog_;
   Diagnostics* diags_;
   std::vector<OverrideState> overrides_;
+  std::vector<std::string> kinds_;  // every file name --set can address, in load order
 };
 
 }  // namespace

@@ -23,6 +23,10 @@ class Decimal {
   static Decimal from_int(std::int64_t v, int scale = 0);
   // Rounds half-to-even to `scale` decimals. Throws st::Error when not finite or out of range.
   static Decimal from_double(double v, int scale);
+  // The shortest decimal that round-trips to `v` (13.81 -> 13.81 at scale 2, 4.4201391 at scale
+  // 7), rounded half-to-even only if it needs more than `max_scale` decimals. For prices read
+  // from data files, which must not be moved to a tick grid they were never on.
+  static Decimal from_double_exact(double v, int max_scale = 12);
   // Parses "123", "-1.25", "0.000001" exactly; throws st::Error when malformed, or when it has
   // more decimals than `scale` (scale < 0: keep the decimals as written).
   static Decimal parse(std::string_view text, int scale = -1);

@@ -61,3 +61,15 @@ TEST(Decimal, OverflowThrowsInsteadOfWrapping) {
 
 }  // namespace
 }  // namespace st
+
+namespace st {
+namespace {
+TEST(Decimal, FromDoubleExactKeepsTheDataDecimals) {
+  EXPECT_EQ(Decimal::from_double_exact(13.81).to_string(), "13.81");
+  EXPECT_EQ(Decimal::from_double_exact(13.81).scale(), 2);
+  EXPECT_EQ(Decimal::from_double_exact(0.00001234).to_string(), "0.00001234");  // exponent text path
+  EXPECT_EQ(Decimal::from_double_exact(42000).scale(), 0);
+  EXPECT_EQ(Decimal::from_double_exact(1.0 / 3.0, 6).to_string(), "0.333333");
+}
+}  // namespace
+}  // namespace st

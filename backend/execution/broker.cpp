@@ -46,7 +46,7 @@ Decimal SimulatedBroker::fee_for(Decimal price, Decimal quantity) const {
 }
 
 Decimal SimulatedBroker::slip(double price, OrderSide side) const {
-  if (settings_.slippage_bps == 0.0) return to_price(price);
+  if (settings_.slippage_bps == 0.0) return raw_price(price);
   const double factor = settings_.slippage_bps / 10000.0;
   return to_price(side == OrderSide::kBuy ? price * (1 + factor) : price * (1 - factor));
 }
@@ -62,7 +62,7 @@ std::optional<BrokerFill> SimulatedBroker::try_fill(Order& o, const Bar& bar) {
     case OrderType::kLimit:
       // Buy limit: fills when the price comes down to it; a gap below fills at the (better) open.
       if (buy ? bar.open <= px : bar.open >= px) {
-        f.price = to_price(bar.open);
+        f.price = raw_price(bar.open);
         f.gap = bar.open != px;
       } else if (buy ? bar.low <= px : bar.high >= px) {
         f.price = o.price;
@@ -76,7 +76,9 @@ std::optional<BrokerFill> SimulatedBroker::try_fill(Order& o, const Bar& bar) {
         f.price = slip(bar.open, o.side);
         f.gap = bar.open != px;
       } else if (buy ? bar.high >= px : bar.low <= px) {
-        f.price = slip(px, o.side);
+        // At the trigger: exactly the order's price (which may have more decimals than the
+        // instrument's, e.g. entry x 0.95), unless slippage moves it.
+        f.price = settings_.slippage_bps == 0.0 ? o.price : slip(px, o.side);
       } else {
         return std::nullopt;
       }

@@ -62,6 +62,8 @@ class SimulatedBroker {
   std::optional<BrokerFill> try_fill(Order& order, const Bar& bar);
   Decimal slip(double price, OrderSide side) const;
   Decimal to_price(double p) const { return Decimal::from_double(p, settings_.price_scale); }
+  // A price as it is in the data (no tick rounding).
+  static Decimal raw_price(double p) { return Decimal::from_double_exact(p); }
 
   BrokerSettings settings_;
   Decimal commission_rate_;  // percent / 100, exact

@@ -60,6 +60,8 @@ void TradeDesk::open_trade(const RoutedTradePlan& routed) {
   t.direction = plan.direction;
   t.stop_loss = plan.stop_loss;
   t.take_profit = plan.take_profit;
+  t.stop_fraction = plan.stop_loss_fraction;
+  t.target_fraction = plan.take_profit_fraction;
   Order o;
   o.side = entry_side(plan.direction);
   o.type = plan.entry_type;
@@ -78,10 +80,10 @@ void TradeDesk::open_trade(const RoutedTradePlan& routed) {
     journal_order_rejected(t, o, "short selling is disabled (broker.allow_short: false)");
     return;
   }
-  if (settings_.cash_check == CashCheckMode::kOnSubmit) {
+  if (settings_.cash_check != CashCheckMode::kOnFill) {
     // Checked now against the reference price (the signal bar's close for market orders).
     const Decimal ref = plan.entry_type == OrderType::kMarket
-                            ? Decimal::from_double(market_->bar().close, price_scale())
+                            ? Decimal::from_double_exact(market_->bar().close)
                             : plan.entry_price;
     const Decimal fee = broker_->fee_for(ref, plan.size);
     const Decimal cost = ledger_->cost_to_open(plan.direction, ref, plan.size, fee);
@@ -206,7 +208,7 @@ std::optional<std::string> TradeDesk::on_fill(const BrokerFill& f) {
   const bool opening = f.order.order_id == t.entry_order;
   if (opening) {
     const Decimal cost = ledger_->cost_to_open(t.direction, f.price, f.order.quantity, f.fee);
-    if (settings_.cash_check == CashCheckMode::kOnFill && cost > ledger_->cash()) {
+    if (settings_.cash_check != CashCheckMode::kOnSubmit && cost > ledger_->cash()) {
       t.state = State::kCancelled;
       journal_order_rejected(t, f.order, fmt::format("insufficient cash at fill: needs {}, has {}",
                                                      cost.to_string(), ledger_->cash().to_string()));
@@ -223,6 +225,13 @@ std::optional<std::string> TradeDesk::on_fill(const BrokerFill& f) {
       .boolean("gap", f.gap)
       .commit();
   if (opening) {
+    // Levels relative to the fill: exact decimal products of the raw fill price.
+    const Decimal one = Decimal::from_int(1);
+    const bool is_long = t.direction == Direction::kLong;
+    if (!t.stop_fraction.is_zero())
+      t.stop_loss = f.price * (is_long ? one - t.stop_fraction : one + t.stop_fraction);
+    if (!t.target_fraction.is_zero())
+      t.take_profit = f.price * (is_long ? one + t.target_fraction : one - t.target_fraction);
     Position p;
     p.trade_id = t.id;
     p.opportunity_id = t.opportunity;

@@ -15,7 +15,10 @@
 
 namespace st {
 
-enum class CashCheckMode { kOnFill, kOnSubmit };
+// When affordability is checked: at the fill price, at submission (against the signal bar's close
+// for market orders), or both (backtrader's default broker: a submission check, then an execution
+// check at the fill).
+enum class CashCheckMode { kOnFill, kOnSubmit, kBoth };
 
 struct DeskSettings {
   CashCheckMode cash_check = CashCheckMode::kOnFill;
@@ -95,6 +98,7 @@ class TradeDesk final : public ExecutionContext {
     ScheduledId scheduled;
     Direction direction = Direction::kLong;
     Decimal stop_loss, take_profit;
+    Decimal stop_fraction, target_fraction;  // relative to the entry fill; zero = none
     State state = State::kPendingEntry;
     std::uint64_t entry_order = 0, stop_order = 0, tp_order = 0, exit_order = 0;
     std::uint64_t oco = 0;  // group of the protective stop and target

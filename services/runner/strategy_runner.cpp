@@ -433,7 +433,9 @@ LinkSummary LinkRun::run() {
   const double initial = link_.initial_cash.value_or(bc.initial_cash);
   ledger_ = std::make_unique<StrategyLedger>(Decimal::from_double(initial, 8), 8);
   DeskSettings ds;
-  ds.cash_check = bc.cash_check == config::CashCheck::kOnSubmit ? CashCheckMode::kOnSubmit : CashCheckMode::kOnFill;
+  ds.cash_check = bc.cash_check == config::CashCheck::kOnSubmit ? CashCheckMode::kOnSubmit
+                  : bc.cash_check == config::CashCheck::kBoth   ? CashCheckMode::kBoth
+                                                                : CashCheckMode::kOnFill;
   ds.allow_short = bc.allow_short;
   ds.fill_on_close = bc.fill_timing == config::FillTiming::kOnClose;
   desk_ = std::make_unique<TradeDesk>(*broker_, *ledger_, *journal_, *context_, *ids_, ds);

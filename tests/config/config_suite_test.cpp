@@ -24,9 +24,10 @@ TEST(ConfigSuite, TheExampleConfigurationIsValid) {
   Diagnostics diags;
   const auto cfg = config::load_config(std::string(ST_SOURCE_DIR) + "/config", &registry(), {}, diags);
   EXPECT_TRUE(diags.empty()) << diags.to_string();
-  ASSERT_EQ(cfg.operations.size(), 1u);
+  ASSERT_EQ(cfg.operations.size(), 2u);
   EXPECT_EQ(cfg.operations[0].strategy_links.size(), 3u);
-  EXPECT_EQ(cfg.blueprints.size(), 2u);
+  EXPECT_EQ(cfg.operations[1].name, "backtrader");
+  EXPECT_EQ(cfg.blueprints.size(), 3u);
   EXPECT_EQ(cfg.blueprints.at("trend_follower").execution.size(), 4u);
   EXPECT_EQ(cfg.schedule.schedules.at(0).event, "WEEKLY_DCA_TICK");
   EXPECT_EQ(cfg.connectors.connectors.at(0).api_key_env, "BINANCE_API_KEY");
@@ -46,8 +47,8 @@ struct Case {
 const Case kCases[] = {
     // index.yaml
     {"index_unknown_key", "index.yaml", "blueprints_dir: runs", "blueprints_dir: runs\nplatfrom: x",
-     "index.yaml:10:1: platfrom: |did you mean \"platform\""},
-    {"index_empty_operations", "index.yaml", "operations:                    # one or more operations; `backtest` runs the first unless --operation\n  - operation.yaml",
+     "index.yaml:11:1: platfrom: |did you mean \"platform\""},
+    {"index_empty_operations", "index.yaml", "operations:                    # one or more operations; `backtest` runs the first unless --operation\n  - operation.yaml\n  - backtrader.yaml             # the backtrader-compatible reference runs (docs/backtrader.md)",
      "operations: []", "index.yaml:7:13: operations: |at least one operation"},
     {"index_missing_operation_file", "index.yaml", "- operation.yaml", "- operashun.yaml",
      "operashun.yaml: |file not found"},
@@ -225,7 +226,8 @@ TEST(ConfigSuite, OverridesChangeValuesOrSayPreciselyWhyNot) {
   }
   const std::pair<const char*, const char*> bad[] = {
       {"platform.threads=x", "--set platform.threads=x: threads: expected an integer"},
-      {"nosuch.key=1", "unknown file \"nosuch\""},
+      {"nosuch.key=1", "no file \"nosuch\" to override"}, {"platfrom.threads=1", "(did you mean \"platform\"?)"},
+      {"backtrader.strategy_links[0].instrument.quantity_precision=40", "--set backtrader.strategy_links[0].instrument.quantity_precision=40: strategy_links[0].instrument.quantity_precision: must be in [0, 12]"},
       {"operation.strategy_links[9].name=x", "has no element [9]"},
       {"platform", "expected KEY.PATH=VALUE"},
       {"runs.no_blueprint.name=x", "no file \"runs.no_blueprint\" to override"},
