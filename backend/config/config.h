@@ -121,6 +121,9 @@ struct BrokerConfig {
   FillTiming fill_timing = FillTiming::kNextOpen;
   CashCheck cash_check = CashCheck::kOnFill;
   bool allow_short = false;
+  // Decimals of cash, fees and PnL (exact fixed point). More decimals make tiny fees exact but
+  // shrink the range: cash must stay below 9.2e18 / 10^cash_decimals. [2, 12]
+  int cash_decimals = 8;
 };
 
 struct Blueprint {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -454,6 +455,13 @@ Blueprint parse_blueprint(const yaml::Document& doc, Diagnostics& diags) {
       k.optional_enum("fill_timing", c.fill_timing, kFillTimings);
       k.optional_enum("cash_check", c.cash_check, kCashChecks);
       k.optional("allow_short", c.allow_short);
+      if (k.optional("cash_decimals", c.cash_decimals)) range(k, "cash_decimals", c.cash_decimals, 2, 12);
+      // Room for the account to grow 1000-fold before the fixed point overflows.
+      if (c.cash_decimals >= 2 && c.cash_decimals <= 12 && c.initial_cash * std::pow(10.0, c.cash_decimals) > 9.2e15)
+        r.error(k.node(k.has("cash_decimals") ? "cash_decimals" : "initial_cash"), "broker.cash_decimals",
+                fmt::format("initial_cash {} with {} cash decimals leaves no room to grow (cash must stay below "
+                            "9.2e18 / 10^cash_decimals); lower cash_decimals or initial_cash",
+                            c.initial_cash, c.cash_decimals));
       k.finish();
     }
   }

@@ -425,13 +425,13 @@ LinkSummary LinkRun::run() {
   const config::BrokerConfig& bc = bp.broker;
   BrokerSettings bs;
   bs.commission_percent = bc.commission_percent;
-  bs.commission_fixed = Decimal::from_double(bc.commission_fixed, 8);
+  bs.commission_fixed = Decimal::from_double(bc.commission_fixed, bc.cash_decimals);
   bs.slippage_bps = bc.slippage_bps;
   bs.price_scale = instrument.price_precision;
-  bs.cash_scale = 8;
+  bs.cash_scale = bc.cash_decimals;
   broker_ = std::make_unique<SimulatedBroker>(bs);
   const double initial = link_.initial_cash.value_or(bc.initial_cash);
-  ledger_ = std::make_unique<StrategyLedger>(Decimal::from_double(initial, 8), 8);
+  ledger_ = std::make_unique<StrategyLedger>(Decimal::from_double(initial, bc.cash_decimals), bc.cash_decimals);
   DeskSettings ds;
   ds.cash_check = bc.cash_check == config::CashCheck::kOnSubmit ? CashCheckMode::kOnSubmit
                   : bc.cash_check == config::CashCheck::kBoth   ? CashCheckMode::kBoth
