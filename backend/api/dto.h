@@ -79,6 +79,8 @@ struct TradePlan {
   // target = fill x (1 + f); short mirrored). Zero = none. Used instead of stop_loss/take_profit.
   Decimal stop_loss_fraction;
   Decimal take_profit_fraction;
+  // Bars the entry order may wait to fill before it is cancelled; 0 = as time_in_force says.
+  std::int64_t entry_valid_bars = 0;
   Decimal size;               // instrument quantity precision
   std::vector<std::pair<std::string, std::string>> rationale;  // phase -> why
   Details details;

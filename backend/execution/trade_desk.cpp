@@ -62,6 +62,8 @@ void TradeDesk::open_trade(const RoutedTradePlan& routed) {
   t.take_profit = plan.take_profit;
   t.stop_fraction = plan.stop_loss_fraction;
   t.target_fraction = plan.take_profit_fraction;
+  t.entry_valid_bars = plan.entry_valid_bars;
+  t.time_in_force = routed.time_in_force;
   Order o;
   o.side = entry_side(plan.direction);
   o.type = plan.entry_type;
@@ -340,7 +342,38 @@ void TradeDesk::after_fills() {
   opened_now_.clear();
 }
 
+void TradeDesk::expire_entries() {
+  const std::int64_t day = market_->time().ns >= 0 ? market_->time().ns / kNsPerDay
+                                                    : (market_->time().ns - kNsPerDay + 1) / kNsPerDay;
+  for (auto& t : trades_) {
+    if (t.state != State::kPendingEntry || t.entry_order == 0) continue;
+    std::string why;
+    if (t.time_in_force == "IOC" && t.entry_tries >= 1) {
+      why = "time in force IOC: not filled on the first bar it could fill";
+    } else if (t.time_in_force == "DAY" && t.entry_day >= 0 && day > t.entry_day) {
+      why = "time in force DAY: not filled on the day it was first tried";
+    } else if (t.entry_valid_bars > 0 && t.entry_tries >= t.entry_valid_bars) {
+      why = fmt::format("not filled within {} bar{}", t.entry_valid_bars, t.entry_valid_bars == 1 ? "" : "s");
+    }
+    if (why.empty()) continue;
+    if (broker_->cancel(t.entry_order)) {
+      t.state = State::kCancelled;
+      journal_->entry(market_->time(), "ORDER_CANCELLED", ids_of(t))
+          .integer("order_id", static_cast<std::int64_t>(t.entry_order))
+          .str("reason", why)
+          .commit();
+    }
+  }
+  // Orders still live are tried on this bar.
+  for (auto& t : trades_) {
+    if (t.state != State::kPendingEntry || t.entry_order == 0) continue;
+    ++t.entry_tries;
+    if (t.entry_day < 0) t.entry_day = day;
+  }
+}
+
 void TradeDesk::process_bar() {
+  expire_entries();
   broker_->process_bar(market_->bar(), [this](const BrokerFill& f) { return on_fill(f); }, cancelled_);
   after_fills();
 }

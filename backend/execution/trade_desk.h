@@ -99,6 +99,10 @@ class TradeDesk final : public ExecutionContext {
     Direction direction = Direction::kLong;
     Decimal stop_loss, take_profit;
     Decimal stop_fraction, target_fraction;  // relative to the entry fill; zero = none
+    // Entry expiry: bars the entry was tried, the limit (0 = none), DAY orders' first day.
+    std::int64_t entry_tries = 0, entry_valid_bars = 0;
+    std::string time_in_force = "GTC";
+    std::int64_t entry_day = -1;
     State state = State::kPendingEntry;
     std::uint64_t entry_order = 0, stop_order = 0, tp_order = 0, exit_order = 0;
     std::uint64_t oco = 0;  // group of the protective stop and target
@@ -112,6 +116,7 @@ class TradeDesk final : public ExecutionContext {
   std::optional<std::string> on_fill(const BrokerFill& f);
   void submit(Trade& t, Order o, std::uint64_t Trade::*slot);
   void after_fills();
+  void expire_entries();
   CausalIds ids_of(const Trade& t) const { return {t.opportunity, t.id, {}, t.scheduled}; }
   Trade* find(TradeId id);
   void journal_order_rejected(const Trade& t, const Order& o, const std::string& reason);

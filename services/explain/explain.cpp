@@ -108,6 +108,7 @@ std::string render_text(const TradeExplanation& x) {
                      s(o, "opportunity_id"), s(o, "worker"), s(o, "signal_type"), s(o, "direction"), s(o, "strength"),
                      s(o, "price")));
     if (auto d = details_text(o); !d.empty()) line("      evidence: " + d);
+    if (auto c = details_text(o, "context"); !c.empty()) line("      context:  " + c);
   }
   if (has(x.scheduled)) {
     const auto& sa = x.scheduled;

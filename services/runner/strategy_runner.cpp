@@ -129,6 +129,7 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   std::unique_ptr<StrategyJournal> journal_;
   std::unique_ptr<IStatePersistor> state_;
   Workforce workforce_;
+  ContextSchema context_schema_;
   std::unique_ptr<TradingContext> context_;
   std::unique_ptr<SimulatedBroker> broker_;
   std::unique_ptr<StrategyLedger> ledger_;
@@ -293,15 +294,21 @@ void LinkRun::on_enriched(EventBus& bus, const TradingContext& ctx) {
 
 void LinkRun::plan_signal(EventBus& bus, const Signal& signal) {
   ++opportunities_;
-  journal_->entry(signal.time, "OPPORTUNITY_DETECTED", {signal.opportunity_id, {}, {}, {}})
-      .str("worker", signal.worker)
-      .str("signal_type", signal.signal_type)
-      .str("direction", to_string(signal.direction))
-      .str("intent", signal.exit ? "exit" : "entry")
-      .num("strength", signal.strength)
-      .num("price", context_->bar().close)
-      .details("details", signal.details)
-      .commit();
+  {
+    auto e = journal_->entry(signal.time, "OPPORTUNITY_DETECTED", {signal.opportunity_id, {}, {}, {}});
+    e.str("worker", signal.worker)
+        .str("signal_type", signal.signal_type)
+        .str("direction", to_string(signal.direction))
+        .str("intent", signal.exit ? "exit" : "entry")
+        .num("strength", signal.strength)
+        .num("price", context_->bar().close)
+        .details("details", signal.details)
+        .begin_object("context");  // the whole market view the decision was made on
+    const auto& names = context_schema_.names();
+    for (std::size_t c = columns::kVolume + 1; c < names.size(); ++c)
+      e.num(names[c], context_->value(static_cast<ColumnId>(c)));
+    e.end_object().commit();
+  }
   if (signal.exit) {
     dispatch_execution(kOnExitSignal, [&](ExecutionWorker& w) { w.on_exit_signal(signal, *desk_); });
     return;
@@ -404,7 +411,7 @@ LinkSummary LinkRun::run() {
   journal_ = std::make_unique<StrategyJournal>(*journal_out_);
   state_ = std::move(persistors.state);
 
-  ContextSchema schema;
+  ContextSchema& schema = context_schema_;
   BindContext bind(schema, instrument);
   WorkerServices services;
   services.state = state_.get();

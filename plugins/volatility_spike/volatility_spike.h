@@ -1,0 +1,25 @@
+#pragma once
+#include <vector>
+
+#include "backend/api/worker.h"
+#include "plugins/common/exact_sum.h"
+
+namespace st::plugins {
+
+class VolatilitySpike final : public ThreatWorker {
+ public:
+  void bind(BindContext& ctx) override;
+  void process(const TradingContext& ctx, const LedgerView& ledger, ThreatSink& out) override;
+
+ private:
+  std::size_t period_ = 20;
+  double multiple_ = 3;
+  std::int64_t hold_ = 0, left_ = 0;
+  Severity severity_ = Severity::kMedium;
+  std::vector<double> ranges_;
+  ExactSum sum_;
+  std::int64_t seen_ = 0;
+  double prev_close_ = 0, last_ratio_ = 0, last_range_ = 0, last_mean_ = 0;
+};
+
+}  // namespace st::plugins
