@@ -12,6 +12,8 @@ class Ema final : public ContextWorker {
  private:
   ColumnId source_ = 0, output_ = 0;
   std::int64_t period_ = 20;
+  bool adjusted_ = false;
+  double num_ = 0, den_ = 0;
   bool seed_sma_ = true;
   double alpha_ = 0, value_ = 0, sum_ = 0;
   std::int64_t seen_ = 0;

@@ -35,7 +35,15 @@ TEST(EmaPlugin, SmaSeedMatchesTheReferenceEngineOnOrcl) {
   expect_matches_oracle("sma", 30, "ema_30_smaseed");
 }
 
-TEST(EmaPlugin, FirstValueSeedMatchesPandasAdjustFalse) { expect_matches_oracle("first", 10, "ema_10_adjF"); }
+TEST(EmaPlugin, FirstValueSeedMatchesPandasAdjustFalse) {
+  expect_matches_oracle("first", 10, "ema_10_adjF");
+  expect_matches_oracle("first", 30, "ema_30_adjF");
+}
+
+TEST(EmaPlugin, AdjustedMatchesPandasAdjustTrue) {
+  expect_matches_oracle("adjusted", 10, "ema_10_adjT");
+  expect_matches_oracle("adjusted", 30, "ema_30_adjT");
+}
 
 TEST(EmaPlugin, IsNaNDuringWarmUpAndRespondsToTheSource) {
   testing::Harness h;
