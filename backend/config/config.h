@@ -42,6 +42,10 @@ struct PlatformConfig {
   int api_port = 8080;                  // [1, 65535]
   int threads = 0;                      // worker pool size; 0 = number of cores; [0, 256]
   std::uint64_t seed = 42;              // default seed for causal ids in backtests
+  // metrics: how performance ratios are computed (docs/metrics.md)
+  std::string metrics_convention = "default";  // default | lean | nautilus | vectorbt
+  int metrics_annualization = 0;               // periods per year; 0 = auto (252, or 365 with weekend bars)
+  double metrics_risk_free_rate = 0.0;         // annual, e.g. 0.02
 };
 
 // ---------------------------------------------------------------- operators.yaml

@@ -147,6 +147,17 @@ PlatformConfig parse_platform(const yaml::Document& doc, Diagnostics& diags) {
     range(m, "seed", seed, 0, 9.2e18);
     c.seed = static_cast<std::uint64_t>(seed);
   }
+  if (YAML::Node metrics = m.node("metrics"); metrics.IsDefined()) {
+    MapView k(r, metrics, "metrics");
+    if (k.ok()) {
+      k.optional_enum("convention", c.metrics_convention,
+                      yaml::EnumTable<std::string>{{"default", "default"}, {"lean", "lean"}, {"nautilus", "nautilus"},
+                                                   {"vectorbt", "vectorbt"}});
+      if (k.optional("annualization", c.metrics_annualization)) range(k, "annualization", c.metrics_annualization, 0, 1e6);
+      if (k.optional("risk_free_rate", c.metrics_risk_free_rate)) range(k, "risk_free_rate", c.metrics_risk_free_rate, -1, 1);
+      k.finish();
+    }
+  }
   m.finish();
   return c;
 }

@@ -92,17 +92,22 @@ Decimal Decimal::from_double(double v, int scale) {
   return Decimal(static_cast<std::int64_t>(std::nearbyint(scaled)), scale);
 }
 
+Decimal Decimal::normalized() const {
+  Decimal d = *this;
+  while (d.scale_ > 0 && d.raw_ % 10 == 0) {
+    d.raw_ /= 10;
+    --d.scale_;
+  }
+  return d;
+}
+
 Decimal Decimal::from_double_exact(double v, int max_scale) {
   check_scale(max_scale);
   if (!std::isfinite(v)) throw Error(fmt::format("cannot convert {} to a decimal", v));
   const std::string text = fmt::format("{}", v);
   Decimal d = text.find_first_of("eE") == std::string::npos ? parse(text) : from_double(v, max_scale);
   if (d.scale() > max_scale) d = d.rescale(max_scale);
-  while (d.scale_ > 0 && d.raw_ % 10 == 0) {  // drop trailing zeros of the exponent path
-    d.raw_ /= 10;
-    --d.scale_;
-  }
-  return d;
+  return d.normalized();  // drop the trailing zeros of the exponent path
 }
 
 Decimal Decimal::parse(std::string_view text, int scale) {

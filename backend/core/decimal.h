@@ -43,6 +43,8 @@ class Decimal {
 
   // Same value at another scale; rounds half-to-even when the scale shrinks.
   Decimal rescale(int scale) const;
+  // The same value at the smallest scale that holds it exactly (trailing zeros dropped).
+  Decimal normalized() const;
   // floor / ceil to `scale` decimals (for sizing: never buy more than affordable).
   Decimal floor_to(int scale) const;
 

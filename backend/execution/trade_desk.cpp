@@ -257,6 +257,7 @@ std::optional<std::string> TradeDesk::on_fill(const BrokerFill& f) {
     row.entry_price = f.price;
     row.size = f.order.quantity;
     row.entry_fee = f.fee;
+    row.initial_stop = p.stop_loss;
     rows_.push_back(row);
     journal_->entry(f.time, "TRADE_OPENED", ids_of(t))
         .str("direction", to_string(t.direction))

@@ -36,6 +36,7 @@ struct TradeRow {
   Decimal entry_price;
   Decimal size;
   Decimal entry_fee;
+  Decimal initial_stop;  // zero = none (for R-multiples)
   bool closed = false;
   Timestamp exit_time;
   Decimal exit_price;

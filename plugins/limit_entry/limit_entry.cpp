@@ -7,7 +7,7 @@
 namespace st::plugins {
 
 void LimitEntry::bind(BindContext&) {
-  offset_ = Decimal::div(Decimal::from_double(params().get_double("offset_percent"), 8), Decimal::from_int(100), 10);
+  offset_ = Decimal::div(Decimal::from_double(params().get_double("offset_percent"), 8), Decimal::from_int(100), 10).normalized();
   valid_bars_ = params().get_int("valid_bars");
   max_open_ = params().get_int("max_open_trades");
 }

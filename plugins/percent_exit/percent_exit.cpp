@@ -8,8 +8,9 @@ namespace st::plugins {
 
 void PercentExit::bind(BindContext&) {
   // Percent as written -> an exact fraction: 5 -> 0.05 (the text of the double, not its binary value).
-  stop_ = Decimal::div(Decimal::from_double(params().get_double("stop_percent"), 8), Decimal::from_int(100), 10);
-  target_ = Decimal::div(Decimal::from_double(params().get_double("target_percent"), 8), Decimal::from_int(100), 10);
+  // Normalized, so that price x (1 - f) keeps as few decimals as the numbers need.
+  stop_ = Decimal::div(Decimal::from_double(params().get_double("stop_percent"), 8), Decimal::from_int(100), 10).normalized();
+  target_ = Decimal::div(Decimal::from_double(params().get_double("target_percent"), 8), Decimal::from_int(100), 10).normalized();
   from_fill_ = params().get_string("reference") == "fill";
 }
 

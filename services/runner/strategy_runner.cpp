@@ -188,6 +188,7 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   std::int64_t opportunities_ = 0, rejected_ = 0, threats_ = 0;
   std::map<std::string, std::int64_t> by_reason_, by_threat_;
   double peak_equity_ = 0, max_dd_ = 0;
+  std::vector<EquityPoint> curve_;
 };
 
 void LinkRun::dispatch_execution(std::uint32_t event, const std::function<void(ExecutionWorker&)>& call,
@@ -529,6 +530,7 @@ LinkSummary LinkRun::run() {
         started = true;
       }
       const double eq = ledger_->equity().to_double();
+      curve_.push_back({ctx.time(), eq, !ledger_->open_positions().empty()});
       peak_equity_ = std::max(peak_equity_, eq);
       const double dd = peak_equity_ > 0 ? (peak_equity_ - eq) / peak_equity_ * 100.0 : 0.0;
       max_dd_ = std::max(max_dd_, dd);
@@ -592,6 +594,26 @@ LinkSummary LinkRun::run() {
   s.rejections_by_reason = by_reason_;
   s.threats_by_type = by_threat_;
   s.journal_entries = journal_->count();
+  // Metrics with their conventions.
+  std::vector<TradeResult> results;
+  for (const auto& r : desk_->trades()) {
+    TradeResult t;
+    t.entry_time = r.entry_time;
+    t.exit_time = r.exit_time;
+    t.closed = r.closed;
+    t.pnl_net = r.pnl_net.to_double();
+    t.fees = (r.entry_fee + r.exit_fee).to_double();
+    t.risk = r.initial_stop.is_zero()
+                 ? 0.0
+                 : std::fabs(r.entry_price.to_double() - r.initial_stop.to_double()) * r.size.to_double();
+    t.bars_held = r.bars_held;
+    results.push_back(t);
+  }
+  MetricsSettings ms;
+  ms.convention = parse_metrics_convention(cfg_.platform.metrics_convention).value_or(MetricsConvention::kDefault);
+  ms.annualization = cfg_.platform.metrics_annualization;
+  ms.risk_free_rate = cfg_.platform.metrics_risk_free_rate;
+  s.metrics = compute_metrics(curve_, initial, results, ms);
   std::ofstream(dir / "summary.json") << summary_json(s) << '\n';
   return s;
 }
@@ -633,8 +655,15 @@ std::string summary_json(const LinkSummary& s) {
   j["orders_rejected"] = s.orders_rejected;
   j["fees_paid"] = s.fees_paid;
   j["journal_entries"] = s.journal_entries;
+  const auto metrics = metrics_json(s.metrics);
+  j["metrics"] = metrics["metrics"];
+  j["conventions"] = metrics["conventions"];
   return j.dump(2);
 }
+
+namespace {
+std::string num(const std::optional<double>& v) { return v ? fmt::format("{:.2f}", *v) : "n/a"; }
+}  // namespace
 
 std::string render_summary(const LinkSummary& s) {
   return fmt::format(
@@ -642,11 +671,14 @@ std::string render_summary(const LinkSummary& s) {
       "  equity {} -> {}  return {:+.2f}%  max drawdown {:.2f}%\n"
       "  trades {} closed ({} won), {} open  fees {}\n"
       "  opportunities {} detected, {} rejected  threats {}  orders {} filled / {} rejected\n"
+      "  sharpe {}  sortino {}  win rate {}  profit factor {}  ({} preset, x{})\n"
       "  -> {}\n",
       s.link, s.blueprint, s.symbol, s.timeframe, s.bars, s.first_bar, s.last_bar, s.initial_cash, s.final_equity,
       s.return_percent, s.max_drawdown_percent, s.trades_closed, s.trades_won, s.trades_open, s.fees_paid,
       s.opportunities_detected, s.opportunities_rejected, s.threats_detected, s.orders_filled, s.orders_rejected,
-      s.directory);
+      num(s.metrics.sharpe), num(s.metrics.sortino),
+      s.metrics.win_rate ? fmt::format("{:.1f}%", *s.metrics.win_rate * 100) : "n/a", num(s.metrics.profit_factor),
+      to_string(s.metrics.settings.convention), s.metrics.annualization, s.directory);
 }
 
 }  // namespace st

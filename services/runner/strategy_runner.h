@@ -13,6 +13,7 @@
 
 #include "backend/config/config.h"
 #include "backend/registry/registry.h"
+#include "services/metrics/metrics.h"
 
 namespace st {
 
@@ -44,6 +45,7 @@ struct LinkSummary {
   std::map<std::string, std::int64_t> threats_by_type;
   std::uint64_t journal_entries = 0;
   std::string directory;
+  Metrics metrics;
 };
 
 // Runs one link. Throws st::Error (with file:line where it applies) for bad data, a plugin that

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "backend/config/loader.h"
+#include "services/metrics/metrics.h"
 #include "backend/journal/reader.h"
 #include "backend/registry/registry.h"
 #include "services/runner/strategy_runner.h"
@@ -133,6 +134,38 @@ TEST_P(Parity, ReproducesTheReferenceRun) {
     if (e["event_type"] == "OPPORTUNITY_DETECTED") (e["intent"] == "entry" ? up : down)++;
   EXPECT_EQ(up, oracle["signals"]["up"].get<std::int64_t>());
   EXPECT_EQ(down, oracle["signals"]["down"].get<std::int64_t>());
+
+  // Trade metrics from the reference's own trade list, computed here from first principles.
+  double won = 0, lost = 0, sum = 0, best = -1e300, worst = 1e300, fees = 0;
+  std::int64_t wins = 0, losses = 0;
+  std::vector<double> pnl;
+  for (const auto& t : ref) {
+    const double p = t["pnl_net"].get<double>();
+    pnl.push_back(p);
+    sum += p;
+    fees += t["commission"].get<double>();
+    best = std::max(best, p);
+    worst = std::min(worst, p);
+    if (p > 0) ++wins, won += p;
+    if (p < 0) ++losses, lost += p;
+  }
+  if (!op.is_null()) fees += op["entry"]["entry_comm"].get<double>();
+  const double n = static_cast<double>(pnl.size()), mean = sum / n;
+  double ss = 0;
+  for (double p : pnl) ss += (p - mean) * (p - mean);
+  const Metrics& m = s.metrics;
+  EXPECT_EQ(m.trades, static_cast<std::int64_t>(ref.size()));
+  EXPECT_EQ(m.wins, wins);
+  EXPECT_EQ(m.losses, losses);
+  EXPECT_LE(rel(*m.win_rate, static_cast<double>(wins) / n), 1e-12);
+  EXPECT_LE(rel(*m.profit_factor, won / -lost), 1e-9);
+  EXPECT_LE(rel(*m.expectancy, mean), 1e-9);
+  EXPECT_LE(rel(*m.largest_win, best), 1e-9);
+  EXPECT_LE(rel(*m.largest_loss, worst), 1e-9);
+  EXPECT_LE(rel(*m.sqn, std::sqrt(n) * mean / std::sqrt(ss / (n - 1))), 1e-9);
+  EXPECT_LE(rel(m.fees, fees), 1e-9);
+  EXPECT_LE(rel(m.total_return, oracle["final_value"].get<double>() / 100000.0 - 1.0), 1e-9);
+  EXPECT_EQ(m.annualization, 252);  // stock data: no weekend bars
 
   // Final value: cash + the open position at the last close.
   EXPECT_LE(rel(std::stod(s.final_equity), oracle["final_value"].get<double>()), 1e-9)
