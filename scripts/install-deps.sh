@@ -7,6 +7,7 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsnappy-dev libzstd-dev zlib1g-dev libhowardhinnant-date-dev tzdata
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "backend/config/loader.h"
@@ -17,6 +18,7 @@
 #include "backend/registry/registry.h"
 #include "frontends/cli/plugins_cmd.h"
 #include "services/explain/explain.h"
+#include "services/report/report.h"
 #include "services/runner/strategy_runner.h"
 
 namespace fs = std::filesystem;
@@ -111,6 +113,12 @@ int main(int argc, char** argv) {
   explain->add_option("TRADE_ID", trade_id, "The trade's id (see trades.csv)")->required();
   explain->add_flag("--json", json, "Machine-readable output");
 
+  auto* report = app.add_subcommand("report", "Regenerate report.html of a run, or print its metrics");
+  std::string report_format = "html";
+  report->add_option("--run", run_dir, "Run directory (or a link's folder in it)")->required();
+  report->add_option("--format", report_format, "html (write report.html), json or markdown (print the metrics)")
+      ->check(CLI::IsMember({"html", "json", "markdown"}));
+
   auto* data_cmd = app.add_subcommand("data", "Market data tools");
   data_cmd->require_subcommand(1);
   auto* synth = data_cmd->add_subcommand("synth", "Write a deterministic synthetic OHLCV series (CSV)");
@@ -195,6 +203,36 @@ int main(int argc, char** argv) {
         return 2;
       }
       std::cout << fmt::format("run directory: {}\n", options.out_dir);
+      return 0;
+    }
+    if (report->parsed()) {
+      std::vector<fs::path> links;
+      if (fs::exists(fs::path(run_dir) / "summary.json")) {
+        links.push_back(run_dir);
+      } else if (fs::is_directory(run_dir)) {
+        for (const auto& e : fs::directory_iterator(run_dir))
+          if (fs::exists(e.path() / "summary.json")) links.push_back(e.path());
+        std::sort(links.begin(), links.end());
+      }
+      if (links.empty()) {
+        std::cerr << fmt::format("error: no summary.json in {} or its link folders\n", run_dir);
+        return 2;
+      }
+      for (const auto& link : links) {
+        if (report_format == "html") {
+          std::cout << "wrote " << st::write_report(link.string()) << '\n';
+          continue;
+        }
+        std::ifstream in(link / "summary.json");
+        const auto summary = nlohmann::ordered_json::parse(in);
+        nlohmann::ordered_json m{{"link", summary.value("link", "")},
+                                 {"metrics", summary["metrics"]},
+                                 {"conventions", summary["conventions"]}};
+        if (report_format == "json")
+          std::cout << m.dump(2) << '\n';
+        else
+          std::cout << "## " << m["link"].get<std::string>() << "\n\n" << st::metrics_markdown(m) << '\n';
+      }
       return 0;
     }
     if (explain->parsed()) {

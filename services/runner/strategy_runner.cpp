@@ -16,6 +16,7 @@
 #include "backend/persistence/persistor_factory.h"
 #include "services/eventbus/event_bus.h"
 #include "services/operators/base_operator.h"
+#include "services/report/report.h"
 #include "services/scheduler/scheduler.h"
 
 namespace st {
@@ -615,6 +616,9 @@ LinkSummary LinkRun::run() {
   ms.risk_free_rate = cfg_.platform.metrics_risk_free_rate;
   s.metrics = compute_metrics(curve_, initial, results, ms);
   std::ofstream(dir / "summary.json") << summary_json(s) << '\n';
+  equity.close();
+  trades.close();
+  write_report(dir.string());
   return s;
 }
 

@@ -1,7 +1,7 @@
 // StrategyRunner: one strategy link, end to end (DESIGN §6, §9). It assembles the workforce,
 // wires the five operators to the event bus, replays the data through the BacktestEnvironment
 // and writes the run directory of the link:
-//   <out>/<link>/journal.jsonl  trades.csv  equity.csv  summary.json
+//   <out>/<link>/journal.jsonl  trades.csv  equity.csv  summary.json  report.html
 #pragma once
 
 #include <cstdint>

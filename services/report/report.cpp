@@ -1,0 +1,367 @@
+#include "services/report/report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include "backend/core/diagnostics.h"
+#include "backend/journal/reader.h"
+
+namespace st {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw Error(fmt::format("{}: cannot open (is this a run directory of `s1mpletrader backtest`?)", p.string()));
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> out;
+  std::stringstream s(line);
+  for (std::string f; std::getline(s, f, ',');) out.push_back(f);
+  if (!line.empty() && line.back() == ',') out.emplace_back();
+  return out;
+}
+
+std::string esc(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string str(const nlohmann::ordered_json& e, const char* key) {
+  if (!e.is_object()) return {};
+  auto it = e.find(key);
+  if (it == e.end() || it->is_null()) return {};
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+std::string fmt_value(const nlohmann::ordered_json& v) {
+  if (v.is_null()) return "n/a";
+  if (v.is_number_float()) return fmt::format("{:.6g}", v.get<double>());
+  if (v.is_string()) return esc(v.get<std::string>());
+  if (v.is_object()) {
+    std::string out;
+    for (auto it = v.begin(); it != v.end(); ++it)
+      out += fmt::format("{}{}: {}", out.empty() ? "" : ", ", esc(it.key()), fmt_value(*it));
+    return out;
+  }
+  return esc(v.dump());
+}
+
+// Min/max-per-bucket downsampling of a series, keeping its order.
+std::vector<std::pair<std::size_t, double>> downsample(const std::vector<double>& v, std::size_t max_points) {
+  std::vector<std::pair<std::size_t, double>> out;
+  if (v.size() <= max_points) {
+    for (std::size_t i = 0; i < v.size(); ++i) out.emplace_back(i, v[i]);
+    return out;
+  }
+  const std::size_t buckets = max_points / 2;
+  for (std::size_t b = 0; b < buckets; ++b) {
+    const std::size_t lo = b * v.size() / buckets, hi = (b + 1) * v.size() / buckets;
+    std::size_t imin = lo, imax = lo;
+    for (std::size_t i = lo; i < hi; ++i) {
+      if (v[i] < v[imin]) imin = i;
+      if (v[i] > v[imax]) imax = i;
+    }
+    out.emplace_back(std::min(imin, imax), v[std::min(imin, imax)]);
+    if (imin != imax) out.emplace_back(std::max(imin, imax), v[std::max(imin, imax)]);
+  }
+  return out;
+}
+
+std::string svg_chart(const std::string& id, const std::string& title, const std::vector<double>& values,
+                      const std::vector<std::string>& times, const char* color, bool fill_down) {
+  constexpr double W = 1000, H = 260, L = 70, R = 10, T = 24, B = 28;
+  if (values.empty()) return "<p>No data.</p>";
+  const auto pts = downsample(values, kMaxChartPoints);
+  double lo = values[0], hi = values[0];
+  for (double x : values) lo = std::min(lo, x), hi = std::max(hi, x);
+  if (hi == lo) hi = lo + 1;
+  const double n = static_cast<double>(std::max<std::size_t>(values.size() - 1, 1));
+  auto X = [&](std::size_t i) { return L + (W - L - R) * static_cast<double>(i) / n; };
+  auto Y = [&](double v) { return T + (H - T - B) * (1 - (v - lo) / (hi - lo)); };
+  std::string path;
+  for (const auto& [i, v] : pts) path += fmt::format("{:.1f},{:.1f} ", X(i), Y(v));
+  std::string out = fmt::format(
+      "<svg id=\"{}\" class=\"chart\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\">"
+      "<text x=\"{}\" y=\"16\" class=\"title\">{}</text>",
+      id, W, H, esc(title), L, esc(title));
+  for (int k = 0; k <= 4; ++k) {  // grid and y labels
+    const double v = lo + (hi - lo) * k / 4.0;
+    out += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" class=\"grid\"/>"
+                       "<text x=\"{}\" y=\"{:.1f}\" class=\"axis\" text-anchor=\"end\">{:.4g}</text>",
+                       L, W - R, Y(v), Y(v), L - 4, Y(v) + 4, v);
+  }
+  out += fmt::format("<text x=\"{}\" y=\"{}\" class=\"axis\">{}</text><text x=\"{}\" y=\"{}\" class=\"axis\" "
+                     "text-anchor=\"end\">{}</text>",
+                     L, H - 8, esc(times.front().substr(0, 10)), W - R, H - 8, esc(times.back().substr(0, 10)));
+  if (fill_down)
+    out += fmt::format("<polygon points=\"{:.1f},{:.1f} {}{:.1f},{:.1f}\" fill=\"{}\" fill-opacity=\"0.25\"/>", X(0), Y(hi),
+                       path, X(values.size() - 1), Y(hi), color);
+  out += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.2\"/></svg>", path, color);
+  return out;
+}
+
+}  // namespace
+
+ReportData read_report_data(const std::string& link_dir) {
+  const fs::path dir(link_dir);
+  ReportData d;
+  try {
+    d.summary = nlohmann::ordered_json::parse(slurp(dir / "summary.json"));
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(fmt::format("{}: corrupt summary at byte {}: {}", (dir / "summary.json").string(), e.byte, e.what()));
+  }
+  {
+    std::stringstream s(slurp(dir / "equity.csv"));
+    std::string line;
+    std::getline(s, line);  // header
+    int n = 1;
+    while (std::getline(s, line)) {
+      ++n;
+      const auto f = split(line);
+      if (f.size() < 3) throw Error(fmt::format("{}:{}: expected timestamp,cash,equity,...", (dir / "equity.csv").string(), n));
+      d.equity.emplace_back(f[0], std::strtod(f[2].c_str(), nullptr));
+    }
+  }
+  {
+    std::stringstream s(slurp(dir / "trades.csv"));
+    std::string line;
+    std::getline(s, line);
+    const auto header = split(line);
+    while (std::getline(s, line)) {
+      const auto f = split(line);
+      std::map<std::string, std::string> row;
+      for (std::size_t i = 0; i < header.size() && i < f.size(); ++i) row[header[i]] = f[i];
+      d.trades.push_back(std::move(row));
+    }
+  }
+  d.journal = journal::read_journal((dir / "journal.jsonl").string());
+  return d;
+}
+
+std::string render_report_html(const ReportData& d) {
+  const auto& s = d.summary;
+  std::string h;
+  h.reserve(1 << 20);
+  h += "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+       "content=\"width=device-width, initial-scale=1\">";
+  h += fmt::format("<title>S1mpleTrader report: {}</title>", esc(str(s, "link")));
+  h += "<style>body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}h1{font-size:22px}h2{font-size:17px;"
+       "margin-top:28px;border-bottom:1px solid #ddd}table{border-collapse:collapse;font-size:12.5px}td,th{padding:3px 8px;"
+       "border-bottom:1px solid #eee;text-align:left;vertical-align:top}th{background:#f5f5f5;position:sticky;top:0}"
+       "td.num{text-align:right;font-variant-numeric:tabular-nums}.pos{color:#176b2c}.neg{color:#a3211b}"
+       ".chart{width:100%;max-width:1000px;height:auto;display:block}.chart .grid{stroke:#eee}.chart .axis{font-size:11px;"
+       "fill:#666}.chart .title{font-size:13px;fill:#333}.conv{color:#666;font-size:12px}details{margin:2px 0}"
+       "summary{cursor:pointer}.chain{font-family:ui-monospace,monospace;font-size:12px;white-space:pre-wrap;"
+       "background:#fafafa;padding:6px}.scroll{max-height:520px;overflow:auto}</style></head><body>";
+  h += fmt::format("<h1>{} — {} on {} {}</h1>", esc(str(s, "link")), esc(str(s, "blueprint")), esc(str(s, "symbol")),
+                   esc(str(s, "timeframe")));
+  h += fmt::format("<p>{} bars, {} .. {} · equity {} → {} · {} trades closed, {} open · journal: {} entries</p>",
+                   str(s, "bars"), esc(str(s, "first_bar")), esc(str(s, "last_bar")), esc(str(s, "initial_cash")),
+                   esc(str(s, "final_equity")), str(s, "trades_closed"), str(s, "trades_open"), str(s, "journal_entries"));
+
+  // Charts.
+  std::vector<double> eq, dd;
+  std::vector<std::string> times;
+  double peak = 0;
+  for (const auto& [t, v] : d.equity) {
+    times.push_back(t);
+    eq.push_back(v);
+    peak = std::max(peak, v);
+    dd.push_back(peak > 0 ? -(peak - v) / peak * 100.0 : 0.0);
+  }
+  h += "<h2>Equity</h2>" + svg_chart("equity-chart", "Equity (mark-to-market, every bar)", eq, times, "#1f5fa8", false);
+  h += "<h2>Drawdown</h2>" + svg_chart("drawdown-chart", "Drawdown from the running peak (%)", dd, times, "#a3211b", true);
+
+  // Monthly returns (equity at month ends).
+  h += "<h2>Monthly returns</h2>";
+  if (!d.equity.empty()) {
+    std::map<std::string, std::map<int, double>> table;  // year -> month -> return
+    double prev = std::strtod(str(s, "initial_cash").c_str(), nullptr);
+    for (std::size_t i = 0; i < d.equity.size(); ++i) {
+      const std::string& t = d.equity[i].first;
+      const bool month_end = i + 1 == d.equity.size() || d.equity[i + 1].first.substr(0, 7) != t.substr(0, 7);
+      if (!month_end) continue;
+      table[t.substr(0, 4)][std::stoi(t.substr(5, 2))] = prev > 0 ? d.equity[i].second / prev - 1 : 0;
+      prev = d.equity[i].second;
+    }
+    h += "<div class=\"scroll\"><table id=\"monthly-returns\"><tr><th>year</th>";
+    for (const char* m : {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"})
+      h += fmt::format("<th>{}</th>", m);
+    h += "<th>year</th></tr>";
+    for (const auto& [year, months] : table) {
+      h += fmt::format("<tr><td>{}</td>", year);
+      double compounded = 1;
+      for (int m = 1; m <= 12; ++m) {
+        auto it = months.find(m);
+        if (it == months.end()) {
+          h += "<td></td>";
+          continue;
+        }
+        compounded *= 1 + it->second;
+        h += fmt::format("<td class=\"num {}\">{:.2f}%</td>", it->second >= 0 ? "pos" : "neg", it->second * 100);
+      }
+      h += fmt::format("<td class=\"num {}\">{:.2f}%</td></tr>", compounded >= 1 ? "pos" : "neg", (compounded - 1) * 100);
+    }
+    h += "</table></div>";
+  }
+
+  // Metrics with conventions.
+  h += "<h2>Metrics</h2><table id=\"metrics\"><tr><th>metric</th><th>value</th><th>convention</th></tr>";
+  if (s.contains("metrics"))
+    for (auto it = s["metrics"].begin(); it != s["metrics"].end(); ++it) {
+      const auto conv = s["conventions"].find(it.key());
+      h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"conv\">{}</td></tr>", esc(it.key()),
+                       fmt_value(*it), conv != s["conventions"].end() ? esc(conv->get<std::string>()) : "");
+    }
+  h += "</table>";
+  if (s.contains("conventions"))
+    h += fmt::format("<p class=\"conv\">Preset {}; annualization {} ({}); risk-free rate {}; returns: {}.</p>",
+                     esc(str(s["conventions"], "preset")), str(s["conventions"], "annualization"),
+                     esc(str(s["conventions"], "annualization_reason")), str(s["conventions"], "risk_free_rate"),
+                     esc(str(s["conventions"], "return_sampling")));
+
+  // Causal chains from the journal, indexed once.
+  std::unordered_map<std::string, std::size_t> opportunity_at, threat_at;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_trade;
+  std::vector<std::size_t> rejected;
+  for (std::size_t i = 0; i < d.journal.size(); ++i) {
+    const auto& e = d.journal[i];
+    const std::string type = str(e, "event_type");
+    if (type == "OPPORTUNITY_DETECTED") opportunity_at[str(e, "opportunity_id")] = i;
+    if (type == "THREAT_DETECTED") threat_at[str(e, "threat_id")] = i;
+    if (type == "OPPORTUNITY_REJECTED") rejected.push_back(i);
+    if (!str(e, "trade_id").empty()) by_trade[str(e, "trade_id")].push_back(i);
+  }
+
+  // Every trade with its causal chain, as compact data rendered one page at a time by a small
+  // inline script: a run with tens of thousands of trades opens as fast as a small one.
+  auto short_time = [](const std::string& t) { return t.size() >= 16 ? t.substr(0, 10) + " " + t.substr(11, 5) : t; };
+  auto numbers = [](const nlohmann::ordered_json& obj) {
+    std::string out;
+    if (!obj.is_object()) return out;
+    for (auto it = obj.begin(); it != obj.end(); ++it)
+      out += fmt::format(" {}={}", it.key(), it->is_number() ? fmt::format("{:.6g}", it->get<double>()) : it->dump());
+    return out;
+  };
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& t : d.trades) {
+    auto get = [&](const char* k) { return t.count(k) ? t.at(k) : std::string(); };
+    const std::string id = get("trade_id");
+    std::string chain = id;
+    std::string opp, threat, exit_opp;
+    auto it = by_trade.find(id);
+    if (it != by_trade.end())
+      for (std::size_t i : it->second) {
+        const auto& e = d.journal[i];
+        const std::string type = str(e, "event_type");
+        if (opp.empty()) opp = str(e, "opportunity_id");
+        if (type == "TRADE_PLANNED" && e.contains("rationale") && e["rationale"].is_object())
+          for (auto r = e["rationale"].begin(); r != e["rationale"].end(); ++r)
+            if (r.key() == "exit" || r.key() == "size") chain += "\n" + r->get<std::string>();
+        if (type == "TRADE_CLOSED") {
+          threat = str(e, "threat_id");
+          exit_opp = str(e, "exit_opportunity_id");
+        }
+      }
+    if (auto o = opportunity_at.find(opp); o != opportunity_at.end()) {
+      const auto& e = d.journal[o->second];
+      chain += fmt::format("\n{} by {}:{}", str(e, "signal_type"), str(e, "worker"),
+                           numbers(e.contains("details") ? e["details"] : nlohmann::ordered_json()));
+    }
+    if (auto th = threat_at.find(threat); th != threat_at.end()) {
+      const auto& e = d.journal[th->second];
+      chain += fmt::format("\nthreat {} ({}) from {}: {}", str(e, "threat_type"), str(e, "severity"), str(e, "worker"),
+                           str(e, "message"));
+    }
+    if (auto x = opportunity_at.find(exit_opp); x != opportunity_at.end()) {
+      const auto& e = d.journal[x->second];
+      chain += fmt::format("\nexit: {} by {}:{}", str(e, "signal_type"), str(e, "worker"),
+                           numbers(e.contains("details") ? e["details"] : nlohmann::ordered_json()));
+    }
+    rows.push_back({get("direction") == "SHORT" ? "S" : "L", short_time(get("entry_time")), get("entry_price"), get("size"),
+                    short_time(get("exit_time")), get("exit_price"), get("exit_reason"), get("pnl_net"), get("bars_held"),
+                    chain});
+  }
+  std::string data = rows.dump();
+  for (std::size_t at = data.find("</"); at != std::string::npos; at = data.find("</", at + 3)) data.replace(at, 2, "<\\/");
+  h += fmt::format("<h2>Trades ({})</h2><p class=\"conv\">Open a row's <em>why</em> for its causal chain; "
+                   "<code>s1mpletrader explain --run DIR TRADE_ID</code> prints all of it.</p>"
+                   "<p id=\"pager\"><button id=\"prev\" type=\"button\">&lt;</button> <span id=\"page\"></span> "
+                   "<button id=\"next\" type=\"button\">&gt;</button></p>"
+                   "<table id=\"trades\"><thead><tr><th>#</th><th>side</th><th>entry</th><th>price</th><th>size</th>"
+                   "<th>exit</th><th>price</th><th>reason</th><th>pnl net</th><th>bars</th><th>causal chain</th></tr></thead>"
+                   "<tbody id=\"trade-rows\"></tbody></table>",
+                   d.trades.size());
+  h += "<script>(function(){const T=" + data + R"JS(;
+const PAGE=200;let page=0;const body=document.getElementById('trade-rows');
+function cell(tr,text,cls){const td=document.createElement('td');td.textContent=text;if(cls)td.className=cls;tr.appendChild(td);return td;}
+function show(p){page=Math.max(0,Math.min(p,Math.ceil(T.length/PAGE)-1));body.textContent='';
+const f=document.createDocumentFragment();
+for(let i=page*PAGE;i<Math.min(T.length,(page+1)*PAGE);i++){const r=T[i];const tr=document.createElement('tr');tr.id='t'+(i+1);
+cell(tr,String(i+1));for(let k=0;k<9;k++)cell(tr,r[k],k===7?(r[7].startsWith('-')?'num neg':'num pos'):(k===1||k===4||k===6||k===0?'':'num'));
+const d=document.createElement('details');const s=document.createElement('summary');s.textContent='why';d.appendChild(s);
+const c=document.createElement('div');c.className='chain';c.textContent=r[9];d.appendChild(c);tr.appendChild(document.createElement('td')).appendChild(d);f.appendChild(tr);}
+body.appendChild(f);document.getElementById('page').textContent=T.length?('trades '+(page*PAGE+1)+'-'+Math.min(T.length,(page+1)*PAGE)+' of '+T.length):'no trades';}
+document.getElementById('prev').onclick=function(){show(page-1);};document.getElementById('next').onclick=function(){show(page+1);};
+function go(){const m=/^#t(\d+)$/.exec(location.hash);if(m){show(Math.floor((+m[1]-1)/PAGE));const el=document.getElementById('t'+m[1]);if(el){el.querySelector('details').open=true;el.scrollIntoView();}}else show(page);}
+window.addEventListener('hashchange',go);go();})();</script>)JS";
+
+  h += fmt::format("<h2>Rejected opportunities ({})</h2>", rejected.size());
+  if (s.contains("rejections_by_reason") && !s["rejections_by_reason"].empty()) {
+    h += "<table id=\"rejections-by-reason\"><tr><th>reason</th><th>count</th></tr>";
+    for (auto it = s["rejections_by_reason"].begin(); it != s["rejections_by_reason"].end(); ++it)
+      h += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td></tr>", esc(it.key()), it->dump());
+    h += "</table>";
+  }
+  h += "<div class=\"scroll\"><table id=\"rejections\"><tr><th>time</th><th>opportunity</th><th>rejected by</th>"
+       "<th>phase</th><th>reason</th><th>threat</th></tr>";
+  std::size_t shown = 0;
+  for (std::size_t i : rejected) {
+    if (shown++ >= kMaxRejections) {
+      h += fmt::format("<tr><td colspan=\"6\">… {} more in journal.jsonl (OPPORTUNITY_REJECTED)</td></tr>",
+                       rejected.size() - kMaxRejections);
+      break;
+    }
+    const auto& e = d.journal[i];
+    std::string threat = str(e, "threat_id");
+    if (auto th = threat_at.find(threat); th != threat_at.end()) threat = str(d.journal[th->second], "threat_type");
+    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                     esc(str(e, "timestamp")), esc(str(e, "opportunity_id").substr(0, 8)), esc(str(e, "worker")),
+                     esc(str(e, "phase")), esc(str(e, "reason")), esc(threat));
+  }
+  h += "</table></div><p class=\"conv\">Generated by S1mpleTrader from the run directory; self-contained, no network "
+       "access.</p></body></html>\n";
+  return h;
+}
+
+std::string write_report(const std::string& link_dir) {
+  const std::string html = render_report_html(read_report_data(link_dir));
+  const fs::path path = fs::path(link_dir) / "report.html";
+  std::ofstream out(path, std::ios::binary);
+  out << html;
+  if (!out) throw Error(fmt::format("{}: cannot write the report", path.string()));
+  return path.string();
+}
+
+}  // namespace st
