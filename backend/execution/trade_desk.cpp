@@ -13,14 +13,23 @@ TradeDesk::TradeDesk(SimulatedBroker& broker, StrategyLedger& ledger, StrategyJo
     : broker_(&broker), ledger_(&ledger), journal_(&journal), market_(&market), ids_(&ids), settings_(settings) {}
 
 TradeDesk::Trade* TradeDesk::find(TradeId id) {
-  for (auto& t : trades_)
-    if (t.id == id) return &t;
+  for (std::size_t i = first_active(); i < trades_.size(); ++i)
+    if (trades_[i].id == id) return &trades_[i];
   return nullptr;
 }
 
+// Trades before this index are closed or cancelled for good, so per-bar scans start here: a run
+// with ten thousand finished trades costs no more per bar than one with none.
+std::size_t TradeDesk::first_active() {
+  while (first_active_ < trades_.size() &&
+         (trades_[first_active_].state == State::kClosed || trades_[first_active_].state == State::kCancelled))
+    ++first_active_;
+  return first_active_;
+}
+
 bool TradeDesk::has_pending_entry() const {
-  for (const auto& t : trades_)
-    if (t.state == State::kPendingEntry) return true;
+  for (std::size_t i = first_active_; i < trades_.size(); ++i)
+    if (trades_[i].state == State::kPendingEntry) return true;
   return false;
 }
 
@@ -346,7 +355,8 @@ void TradeDesk::after_fills() {
 void TradeDesk::expire_entries() {
   const std::int64_t day = market_->time().ns >= 0 ? market_->time().ns / kNsPerDay
                                                     : (market_->time().ns - kNsPerDay + 1) / kNsPerDay;
-  for (auto& t : trades_) {
+  for (std::size_t i = first_active(); i < trades_.size(); ++i) {
+    Trade& t = trades_[i];
     if (t.state != State::kPendingEntry || t.entry_order == 0) continue;
     std::string why;
     if (t.time_in_force == "IOC" && t.entry_tries >= 1) {
@@ -366,7 +376,8 @@ void TradeDesk::expire_entries() {
     }
   }
   // Orders still live are tried on this bar.
-  for (auto& t : trades_) {
+  for (std::size_t i = first_active(); i < trades_.size(); ++i) {
+    Trade& t = trades_[i];
     if (t.state != State::kPendingEntry || t.entry_order == 0) continue;
     ++t.entry_tries;
     if (t.entry_day < 0) t.entry_day = day;

@@ -118,6 +118,7 @@ class TradeDesk final : public ExecutionContext {
   void submit(Trade& t, Order o, std::uint64_t Trade::*slot);
   void after_fills();
   void expire_entries();
+  std::size_t first_active();
   CausalIds ids_of(const Trade& t) const { return {t.opportunity, t.id, {}, t.scheduled}; }
   Trade* find(TradeId id);
   void journal_order_rejected(const Trade& t, const Order& o, const std::string& reason);
@@ -138,6 +139,7 @@ class TradeDesk final : public ExecutionContext {
   std::vector<TradeRow> rows_;
   DeskCounters counters_;
   std::string last_rejection_;
+  std::size_t first_active_ = 0;
 };
 
 }  // namespace st

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -155,7 +156,30 @@ ReportData read_report_data(const std::string& link_dir) {
       d.trades.push_back(std::move(row));
     }
   }
-  d.journal = journal::read_journal((dir / "journal.jsonl").string());
+  // Only the entries the report shows are parsed (a long run has millions of others, e.g.
+  // STOP_MOVED); the journal's fixed field order makes the event type easy to find.
+  {
+    const std::string path = (dir / "journal.jsonl").string();
+    const std::string text = slurp(path);
+    static const char* kWanted[] = {"\"OPPORTUNITY_DETECTED\"", "\"OPPORTUNITY_REJECTED\"", "\"THREAT_DETECTED\"",
+                                    "\"TRADE_PLANNED\"", "\"TRADE_CLOSED\""};
+    std::string kept;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+      std::size_t nl = text.find('\n', pos);
+      if (nl == std::string::npos) nl = text.size();
+      const std::string_view line(text.data() + pos, nl - pos);
+      const std::size_t at = line.find("\"event_type\":");
+      if (at != std::string_view::npos)
+        for (const char* w : kWanted)
+          if (line.compare(at + 13, std::strlen(w), w) == 0) {
+            kept.append(line).push_back('\n');
+            break;
+          }
+      pos = nl + 1;
+    }
+    d.journal = journal::parse_journal(kept, path);
+  }
   return d;
 }
 
