@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "backend/config/loader.h"
@@ -166,6 +167,56 @@ TEST_P(Parity, ReproducesTheReferenceRun) {
   EXPECT_LE(rel(m.fees, fees), 1e-9);
   EXPECT_LE(rel(m.total_return, oracle["final_value"].get<double>() / 100000.0 - 1.0), 1e-9);
   EXPECT_EQ(m.annualization, 252);  // stock data: no weekend bars
+
+  // Equity-curve metrics from first principles: replay the reference's trades on the closes
+  // (cash changes at its fills, the position is marked at every close), then Sharpe with the
+  // default convention (daily returns, mean/std(ddof=1) x sqrt(252)) and the max drawdown.
+  {
+    std::ifstream csv(kShared + "/data/orcl-1995-2014.csv");
+    std::string line;
+    std::getline(csv, line);
+    std::vector<std::pair<std::string, double>> closes;
+    while (std::getline(csv, line)) {
+      std::stringstream ls(line);
+      std::vector<std::string> f;
+      for (std::string x; std::getline(ls, x, ',');) f.push_back(x);
+      closes.emplace_back(f[0], std::stod(f[4]));
+    }
+    struct Fill { double cash_delta, position_delta; };
+    std::multimap<std::string, Fill> fills;
+    for (const auto& t : ref) {
+      const double size = t["size"].get<double>(), entry = t["entry_price"].get<double>();
+      fills.insert({t["entry_dt"].get<std::string>(), {-(size * entry + t["entry_comm"].get<double>()), size}});
+      fills.insert({t["exit_dt"].get<std::string>(),
+                    {size * entry + t["pnl_gross"].get<double>() - t["exit_comm"].get<double>(), -size}});
+    }
+    if (!op.is_null())
+      fills.insert({op["entry"]["entry_dt"].get<std::string>(),
+                    {-(op["size"].get<double>() * op["price"].get<double>() + op["entry"]["entry_comm"].get<double>()),
+                     op["size"].get<double>()}});
+    double cash = 100000, position = 0, prev = 100000, peak = 100000, max_dd = 0;
+    std::vector<double> r;
+    for (const auto& [time, close] : closes) {
+      for (auto [it, end] = fills.equal_range(time); it != end; ++it) {
+        cash += it->second.cash_delta;
+        position += it->second.position_delta;
+      }
+      const double equity = cash + position * close;
+      r.push_back(equity / prev - 1);
+      prev = equity;
+      peak = std::max(peak, equity);
+      max_dd = std::max(max_dd, 1 - equity / peak);
+    }
+    double mu = 0;
+    for (double x : r) mu += x;
+    mu /= static_cast<double>(r.size());
+    double var = 0;
+    for (double x : r) var += (x - mu) * (x - mu);
+    const double sharpe = mu / std::sqrt(var / static_cast<double>(r.size() - 1)) * std::sqrt(252.0);
+    EXPECT_LE(rel(*m.sharpe, sharpe), 1e-9) << *m.sharpe << " vs " << sharpe;
+    EXPECT_LE(rel(m.max_drawdown.depth, max_dd), 1e-9) << m.max_drawdown.depth << " vs " << max_dd;
+    EXPECT_LE(rel(prev, oracle["final_value"].get<double>()), 1e-9);  // the replay itself is right
+  }
 
   // Final value: cash + the open position at the last close.
   EXPECT_LE(rel(std::stod(s.final_equity), oracle["final_value"].get<double>()), 1e-9)
