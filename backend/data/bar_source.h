@@ -36,4 +36,23 @@ class VectorBarSource final : public BarSource {
   std::size_t pos_ = 0;
 };
 
+// Bars owned elsewhere (benchmarks replaying one series many times).
+class SpanBarSource final : public BarSource {
+ public:
+  explicit SpanBarSource(const Bar* bars, std::size_t n, std::string name = "memory")
+      : bars_(bars), n_(n), name_(std::move(name)) {}
+  bool next(Bar& out) override {
+    if (pos_ >= n_) return false;
+    out = bars_[pos_++];
+    return true;
+  }
+  std::string name() const override { return name_; }
+
+ private:
+  const Bar* bars_;
+  std::size_t n_;
+  std::string name_;
+  std::size_t pos_ = 0;
+};
+
 }  // namespace st

@@ -18,8 +18,7 @@ BaseOperator::BaseOperator(OperatorSettings settings, std::size_t workers, std::
     pool_ = std::make_unique<ThreadPool>(settings_.threads);
 }
 
-const std::vector<std::size_t>& BaseOperator::run(const std::function<Outcome(std::size_t)>& task,
-                                                  std::uint32_t event) {
+const std::vector<std::size_t>& BaseOperator::run(FunctionRef<Outcome(std::size_t)> task, std::uint32_t event) {
   kept_.clear();
   const bool chain = settings_.aggregation == AggregationStrategy::kChainThrough;
   switch (settings_.execution) {

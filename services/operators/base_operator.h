@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "backend/config/config.h"
+#include "backend/core/function_ref.h"
 #include "services/operators/thread_pool.h"
 
 namespace st {
@@ -49,7 +50,7 @@ class BaseOperator {
   // when EVENT_DRIVEN; event = 0 means "every worker"). Returns the indices whose results count,
   // per the aggregation strategy, in blueprint order. The returned reference is valid until the
   // next call.
-  const std::vector<std::size_t>& run(const std::function<Outcome(std::size_t)>& task, std::uint32_t event = 0);
+  const std::vector<std::size_t>& run(FunctionRef<Outcome(std::size_t)> task, std::uint32_t event = 0);
 
  private:
   OperatorSettings settings_;

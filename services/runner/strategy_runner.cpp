@@ -117,7 +117,7 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   void on_context_ready(EventBus& bus, TradingContext& ctx);
   void on_enriched(EventBus& bus, const TradingContext& ctx);
   void plan_signal(EventBus& bus, const Signal& signal);
-  void dispatch_execution(std::uint32_t event, const std::function<void(ExecutionWorker&)>& call,
+  void dispatch_execution(std::uint32_t event, FunctionRef<void(ExecutionWorker&)> call,
                           const ScheduledEvent* scheduled = nullptr);
 
   const config::ConfigSet& cfg_;
@@ -192,7 +192,7 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   std::vector<EquityPoint> curve_;
 };
 
-void LinkRun::dispatch_execution(std::uint32_t event, const std::function<void(ExecutionWorker&)>& call,
+void LinkRun::dispatch_execution(std::uint32_t event, FunctionRef<void(ExecutionWorker&)> call,
                                  const ScheduledEvent* scheduled) {
   op_execution_->run(
       [&](std::size_t i) {
@@ -469,7 +469,10 @@ LinkSummary LinkRun::run() {
   // Data.
   std::unique_ptr<BarSource> source;
   std::string data_name;
-  if (options_.data_override) {
+  if (options_.source) {
+    source = options_.source();
+    data_name = source->name();
+  } else if (options_.data_override) {
     source = open_csv(*options_.data_override);
     data_name = *options_.data_override;
   } else if (link_.data && link_.data->synth) {
@@ -509,8 +512,11 @@ LinkSummary LinkRun::run() {
   EventBus bus;
   wire(bus);
 
-  std::ofstream equity(dir / "equity.csv");
-  equity << "timestamp,cash,equity,drawdown_percent\n";
+  std::ofstream equity;
+  if (options_.write_outputs) {
+    equity.open(dir / "equity.csv");
+    equity << "timestamp,cash,equity,drawdown_percent\n";
+  }
   LinkSummary s;
   s.link = link_.name;
   s.blueprint = bp.name;
@@ -530,6 +536,11 @@ LinkSummary LinkRun::run() {
         s.first_bar = format_iso(ctx.time());
         started = true;
       }
+      if (options_.progress && (ctx.bar_index() & 0xFFFF) == 0xFFFF) {
+        progress.bars = ctx.bar_index() + 1;
+        options_.progress(progress);
+      }
+      if (!options_.write_outputs) return;
       const double eq = ledger_->equity().to_double();
       curve_.push_back({ctx.time(), eq, !ledger_->open_positions().empty()});
       peak_equity_ = std::max(peak_equity_, eq);
@@ -537,10 +548,6 @@ LinkSummary LinkRun::run() {
       max_dd_ = std::max(max_dd_, dd);
       equity << format_iso(ctx.time()) << ',' << ledger_->cash().to_string() << ',' << ledger_->equity().to_string()
              << ',' << fmt::format("{:.6f}", dd) << '\n';
-      if (options_.progress && (ctx.bar_index() & 0xFFFF) == 0xFFFF) {
-        progress.bars = ctx.bar_index() + 1;
-        options_.progress(progress);
-      }
     });
   } catch (...) {
     journal_->flush();
@@ -559,6 +566,14 @@ LinkSummary LinkRun::run() {
       .integer("open_trades", static_cast<std::int64_t>(ledger_->open_positions().size()))
       .commit();
   journal_->flush();
+  s.journal_entries = journal_->count();
+  s.trades_closed = 0;
+  for (const auto& r : desk_->trades()) (r.closed ? s.trades_closed : s.trades_open)++;
+  if (!options_.write_outputs) {
+    s.final_equity = ledger_->equity().to_string();
+    return s;
+  }
+  s.trades_closed = s.trades_open = 0;
 
   // trades.csv
   std::ofstream trades(dir / "trades.csv");

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "backend/config/config.h"
+#include "backend/data/bar_source.h"
 #include "backend/registry/registry.h"
 #include "services/metrics/metrics.h"
 
@@ -27,6 +28,11 @@ struct RunOptions {
   std::string out_dir;                       // the run directory (links go in subfolders)
   std::optional<std::string> data_override;  // --data: replaces the link's data source
   std::function<void(const RunProgress&)> progress;  // called every ~65k bars and at the end
+  // equity.csv, trades.csv, summary.json (with metrics) and report.html; the journal is always
+  // written. Off for benchmarks, which measure the engine.
+  bool write_outputs = true;
+  // Replaces the link's data source (benchmarks feed bars from memory).
+  std::function<std::unique_ptr<BarSource>()> source;
 };
 
 struct LinkSummary {
