@@ -16,3 +16,6 @@ if [ -n "$trade" ]; then
   echo "== s1mpletrader explain --run $out $trade"
   "$cli" explain --run "$out" "$trade"
 fi
+echo
+echo "== reports (open in a browser; self-contained, no network):"
+for r in "$out"/*/report.html; do echo "   $r"; done
