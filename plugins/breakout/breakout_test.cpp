@@ -7,18 +7,12 @@
 namespace st::plugins {
 namespace {
 
-struct Sink final : SignalSink {
-  std::vector<std::pair<std::string, bool>> got;
-  void emit(Direction, std::string type, double, Details) override { got.emplace_back(type, false); }
-  void emit_exit(Direction, std::string type, Details) override { got.emplace_back(type, true); }
-};
-
 TEST(BreakoutPlugin, EntersAboveThePreviousHighAndExitsBelowTheExitChannel) {
   testing::Harness h;
   auto& w = h.add<Breakout>(WorkerCategory::kOpportunity, "breakout",
                             {{"period", std::int64_t{3}}, {"exit_period", std::int64_t{2}}});
   h.start();
-  Sink s;
+  testing::RecordingSignals s;
   auto bar = [&](double hi, double lo, double close) {
     h.push(close, hi, lo, close);
     w.process(h.ctx(), s);
@@ -29,11 +23,11 @@ TEST(BreakoutPlugin, EntersAboveThePreviousHighAndExitsBelowTheExitChannel) {
   EXPECT_TRUE(s.got.empty());
   bar(11.2, 10, 11.1);  // above 11, the high of the previous 3 bars
   ASSERT_EQ(s.got.size(), 1u);
-  EXPECT_EQ(s.got[0].first, "breakout_up");
+  EXPECT_EQ(s.got[0].signal_type, "breakout_up");
   bar(11.5, 11, 11.4);  // 11.4 > previous high 11.2: another breakout signal
   bar(11.4, 9.8, 9.9);  // below 10, the lowest low of the previous 2 bars: exit longs
-  EXPECT_TRUE(s.got.back().second);
-  EXPECT_EQ(s.got.back().first, "channel_exit");
+  EXPECT_TRUE(s.got.back().exit);
+  EXPECT_EQ(s.got.back().signal_type, "channel_exit");
 }
 
 TEST(BreakoutPlugin, RollingMaxAgreesWithBruteForce) {

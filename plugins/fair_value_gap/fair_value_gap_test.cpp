@@ -7,20 +7,12 @@
 namespace st::plugins {
 namespace {
 
-struct Sink final : SignalSink {
-  std::vector<Signal> got;
-  void emit(Direction d, std::string type, double, Details details) override {
-    got.push_back(Signal{{}, {}, d, type, "", 1, false, details});
-  }
-  void emit_exit(Direction, std::string, Details) override {}
-};
-
 TEST(FairValueGapPlugin, BullishAndBearishGapsOfSufficientSize) {
   testing::Harness h;
   auto& w = h.add<FairValueGap>(WorkerCategory::kOpportunity, "fair_value_gap",
                                 {{"direction", std::string("both")}, {"min_gap_percent", 0.5}});
   h.start();
-  Sink s;
+  testing::RecordingSignals s;
   auto bar = [&](double o, double hi, double lo, double c) {
     h.push(o, hi, lo, c);
     w.process(h.ctx(), s);
@@ -42,7 +34,7 @@ TEST(FairValueGapPlugin, GapsBelowTheMinimumAreIgnored) {
   testing::Harness h;
   auto& w = h.add<FairValueGap>(WorkerCategory::kOpportunity, "fair_value_gap", {{"min_gap_percent", 0.5}});
   h.start();
-  Sink s;
+  testing::RecordingSignals s;
   for (auto [o, hi, lo, c] : {std::tuple{100.0, 100.1, 99.9, 100.0}, {100.0, 100.5, 100.0, 100.4},
                               {100.4, 100.6, 100.3, 100.5}}) {
     h.push(o, hi, lo, c);

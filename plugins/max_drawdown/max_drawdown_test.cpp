@@ -7,18 +7,6 @@
 namespace st::plugins {
 namespace {
 
-struct Threats final : ThreatSink {
-  std::vector<CriticalEvent> got;
-  void raise(std::string type, Severity s, std::string message, Details d) override {
-    CriticalEvent e;
-    e.threat_type = type;
-    e.severity = s;
-    e.message = message;
-    e.details = d;
-    got.push_back(e);
-  }
-};
-
 TEST(MaxDrawdownPlugin, RaisesOnlyWhileDrawdownIsAtOrBeyondTheLimit) {
   testing::Harness h;
   auto& w = h.add<MaxDrawdown>(WorkerCategory::kThreat, "max_drawdown",
@@ -26,7 +14,7 @@ TEST(MaxDrawdownPlugin, RaisesOnlyWhileDrawdownIsAtOrBeyondTheLimit) {
   h.push_close(1);
   h.ledger.peak_ = Decimal::parse("1000");
   h.ledger.equity_ = Decimal::parse("901");
-  Threats t;
+  testing::RecordingThreats t;
   w.process(h.ctx(), h.ledger, t);
   EXPECT_TRUE(t.got.empty());
   h.ledger.equity_ = Decimal::parse("900");
@@ -44,7 +32,7 @@ TEST(MaxDrawdownPlugin, PauseBarsRebasesThePeakAfterThePause) {
   h.push_close(1);
   h.ledger.peak_ = Decimal::parse("1000");
   h.ledger.equity_ = Decimal::parse("850");
-  Threats t;
+  testing::RecordingThreats t;
   for (int i = 0; i < 5; ++i) w.process(h.ctx(), h.ledger, t);
   EXPECT_EQ(t.got.size(), 3u);  // three bars of pause, then cleared although the ledger's peak is unchanged
   h.ledger.equity_ = Decimal::parse("800");  // 5.9% below the new base of 850: no threat

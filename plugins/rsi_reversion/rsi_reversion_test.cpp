@@ -7,12 +7,6 @@
 namespace st::plugins {
 namespace {
 
-struct Sink final : SignalSink {
-  std::vector<std::pair<std::string, bool>> got;
-  void emit(Direction, std::string type, double, Details) override { got.emplace_back(type, false); }
-  void emit_exit(Direction, std::string type, Details) override { got.emplace_back(type, true); }
-};
-
 TEST(RsiReversionPlugin, LongOnTheCrossBackAboveOversoldAndExitAtTheExitLevel) {
   testing::Harness h;
   h.schema().add_column("rsi", "test");
@@ -20,7 +14,7 @@ TEST(RsiReversionPlugin, LongOnTheCrossBackAboveOversoldAndExitAtTheExitLevel) {
                                 {{"rsi", std::string("rsi")}, {"direction", std::string("both")}});
   auto& ctx = h.start();
   const ColumnId rsi = h.schema().require("rsi");
-  Sink s;
+  testing::RecordingSignals s;
   std::vector<std::size_t> counts;
   for (double v : {45.0, 29.0, 25.0, 31.0, 40.0, 52.0, 75.0, 69.0, 55.0, 49.0}) {
     h.push_close(100);
@@ -29,11 +23,11 @@ TEST(RsiReversionPlugin, LongOnTheCrossBackAboveOversoldAndExitAtTheExitLevel) {
     counts.push_back(s.got.size());
   }
   ASSERT_EQ(s.got.size(), 4u);
-  EXPECT_EQ(s.got[0].first, "rsi_oversold_reversal");  // 25 -> 31
+  EXPECT_EQ(s.got[0].signal_type, "rsi_oversold_reversal");  // 25 -> 31
   EXPECT_EQ(counts[3], 1u);
-  EXPECT_TRUE(s.got[1].second);  // 40 -> 52 crosses the exit level 50
-  EXPECT_EQ(s.got[2].first, "rsi_overbought_reversal");  // 75 -> 69
-  EXPECT_TRUE(s.got[3].second);  // 55 -> 49: shorts exit at 50
+  EXPECT_TRUE(s.got[1].exit);  // 40 -> 52 crosses the exit level 50
+  EXPECT_EQ(s.got[2].signal_type, "rsi_overbought_reversal");  // 75 -> 69
+  EXPECT_TRUE(s.got[3].exit);  // 55 -> 49: shorts exit at 50
 }
 
 TEST(RsiReversionPlugin, InconsistentLevelsAreRefused) {

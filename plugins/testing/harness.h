@@ -71,6 +71,31 @@ class MemoryState final : public IStatePersistor {
   void save(const std::string& key, const nlohmann::ordered_json& s) override { saved[key] = s; }
 };
 
+// Sinks that record what a worker emitted.
+class RecordingSignals final : public SignalSink {
+ public:
+  std::vector<Signal> got;  // exit signals have .exit set
+  void emit(Direction d, std::string type, double strength, Details details) override {
+    got.push_back(Signal{{}, {}, d, std::move(type), "", strength, false, std::move(details)});
+  }
+  void emit_exit(Direction d, std::string type, Details details) override {
+    got.push_back(Signal{{}, {}, d, std::move(type), "", 1.0, true, std::move(details)});
+  }
+};
+
+class RecordingThreats final : public ThreatSink {
+ public:
+  std::vector<CriticalEvent> got;
+  void raise(std::string type, Severity severity, std::string message, Details details) override {
+    CriticalEvent e;
+    e.threat_type = std::move(type);
+    e.severity = severity;
+    e.message = std::move(message);
+    e.details = std::move(details);
+    got.push_back(std::move(e));
+  }
+};
+
 class RecordingJournal final : public IJournalWriter {
  public:
   std::vector<WorkerJournalEntry> entries;

@@ -7,17 +7,12 @@
 namespace st::plugins {
 namespace {
 
-struct Threats final : ThreatSink {
-  std::vector<std::string> got;
-  void raise(std::string type, Severity, std::string, Details) override { got.push_back(type); }
-};
-
 TEST(VolatilitySpikePlugin, RaisesWhileTheRangeIsAMultipleOfItsMeanThenHolds) {
   testing::Harness h;
   auto& w = h.add<VolatilitySpike>(WorkerCategory::kThreat, "volatility_spike",
                                    {{"period", std::int64_t{5}}, {"multiple", 3.0}, {"hold_bars", std::int64_t{1}}});
   h.start();
-  Threats t;
+  testing::RecordingThreats t;
   std::vector<std::size_t> counts;
   auto bar = [&](double hi, double lo) {
     h.push((hi + lo) / 2, hi, lo, (hi + lo) / 2);
@@ -32,7 +27,7 @@ TEST(VolatilitySpikePlugin, RaisesWhileTheRangeIsAMultipleOfItsMeanThenHolds) {
   EXPECT_EQ(counts[6], 1u);
   EXPECT_EQ(counts[7], 2u);
   EXPECT_EQ(counts[8], 2u);
-  EXPECT_EQ(t.got[0], "VOLATILITY_SPIKE");
+  EXPECT_EQ(t.got[0].threat_type, "VOLATILITY_SPIKE");
 }
 
 }  // namespace
