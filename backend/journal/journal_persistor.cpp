@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 
 #include "backend/core/diagnostics.h"
@@ -14,32 +15,125 @@ namespace {
 constexpr std::size_t kBufferBytes = 1 << 20;
 }
 
-FileJournalPersistor::FileJournalPersistor(std::string path, SyncPolicy policy, bool append_mode)
+JournalRepair repair_journal_tail(const std::string& path) {
+  JournalRepair r;
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return r;
+  std::fseek(f, 0, SEEK_END);
+  const long size = std::ftell(f);
+  // Find the end of the last whole line, reading backwards.
+  long keep = 0;
+  std::string chunk(64 * 1024, '\0');
+  for (long end = size; end > 0 && keep == 0;) {
+    const long begin = std::max(0L, end - static_cast<long>(chunk.size()));
+    std::fseek(f, begin, SEEK_SET);
+    const std::size_t n = std::fread(chunk.data(), 1, static_cast<std::size_t>(end - begin), f);
+    for (std::size_t i = n; i > 0; --i)
+      if (chunk[i - 1] == '\n') {
+        keep = begin + static_cast<long>(i);
+        break;
+      }
+    end = begin;
+  }
+  // The last whole line must itself be an entry: a crash on a file system that extends files
+  // before writing their data can leave NUL bytes ending in a newline.
+  if (keep > 0) {
+    long line_start = 0;
+    const long from = std::max(0L, keep - 1 - (1L << 20));
+    std::string tail(static_cast<std::size_t>(keep - 1 - from), '\0');
+    std::fseek(f, from, SEEK_SET);
+    const std::size_t got = std::fread(tail.data(), 1, tail.size(), f);
+    tail.resize(got);
+    const auto nl = tail.rfind('\n');
+    line_start = nl == std::string::npos ? from : from + static_cast<long>(nl) + 1;
+    const std::string_view last(tail.data() + (line_start - from), tail.size() - static_cast<std::size_t>(line_start - from));
+    const bool entry = !last.empty() && last.front() == '{' && last.back() == '}' &&
+                       last.find('\0') == std::string_view::npos;
+    if (!entry && (nl != std::string::npos || from == 0)) keep = line_start;
+  }
+  std::fclose(f);
+  if (keep == size) return r;
+  r.bytes_removed = static_cast<std::uint64_t>(size - keep);
+  if (::truncate(path.c_str(), keep) != 0)
+    throw Error(fmt::format("{}: cannot repair the torn end of the journal: {}", path, std::strerror(errno)));
+  r.warning = fmt::format(
+      "{}: warning: removed a torn last line ({} bytes) left by a crash; the journal now ends at its last whole entry",
+      path, r.bytes_removed);
+  return r;
+}
+
+FileJournalPersistor::FileJournalPersistor(std::string path, SyncPolicy policy, JournalOpen open)
     : path_(std::move(path)), policy_(policy) {
-  file_ = std::fopen(path_.c_str(), append_mode ? "ab" : "wb");
-  if (file_ == nullptr) throw Error(fmt::format("{}: cannot open journal: {}", path_, std::strerror(errno)));
+  if (open != JournalOpen::kCreate) repair_ = repair_journal_tail(path_);
+  if (open == JournalOpen::kResume) {
+    existing_ = std::fopen(path_.c_str(), "rb");  // missing: nothing to verify
+  } else {
+    file_ = std::fopen(path_.c_str(), open == JournalOpen::kCreate ? "wb" : "ab");
+    if (file_ == nullptr) throw Error(fmt::format("{}: cannot open journal: {}", path_, std::strerror(errno)));
+  }
+  if (existing_ == nullptr && file_ == nullptr) {
+    file_ = std::fopen(path_.c_str(), "wb");
+    if (file_ == nullptr) throw Error(fmt::format("{}: cannot open journal: {}", path_, std::strerror(errno)));
+  }
   buffer_.reserve(kBufferBytes + 4096);
 }
 
+bool FileJournalPersistor::verify(std::string_view line) {
+  old_line_.clear();
+  int ch = 0;
+  while ((ch = std::getc(existing_)) != EOF) {
+    old_line_.push_back(static_cast<char>(ch));
+    if (ch == '\n') break;
+  }
+  if (old_line_.empty()) {  // every old line is verified: from here on, append
+    std::fclose(existing_);
+    existing_ = nullptr;
+    file_ = std::fopen(path_.c_str(), "ab");
+    if (file_ == nullptr) throw Error(fmt::format("{}: cannot open journal: {}", path_, std::strerror(errno)));
+    return false;
+  }
+  if (old_line_ != line) {
+    auto cut = [](std::string_view s) {
+      if (!s.empty() && s.back() == '\n') s.remove_suffix(1);
+      return std::string(s.substr(0, 300)) + (s.size() > 300 ? "..." : "");
+    };
+    throw Error(fmt::format(
+        "{}:{}: cannot resume: the run now writes a different entry here than the run being resumed "
+        "(the configuration, the data or a plugin changed since it started)\n  on disk: {}\n  now:     {}",
+        path_, verified_ + 1, cut(old_line_), cut(line)));
+  }
+  ++verified_;
+  return true;
+}
+
 FileJournalPersistor::~FileJournalPersistor() {
-  if (file_ == nullptr) return;
   try {
     write_out();
   } catch (...) {
     // Destructors must not throw; flush() reports errors to callers that ask.
   }
-  std::fclose(file_);
+  if (file_ != nullptr) std::fclose(file_);
+  if (existing_ != nullptr) std::fclose(existing_);
 }
 
 void FileJournalPersistor::write_out() {
-  if (buffer_.empty()) return;
+  if (buffer_.empty() || file_ == nullptr) return;
   const std::size_t n = std::fwrite(buffer_.data(), 1, buffer_.size(), file_);
   const bool ok = n == buffer_.size() && std::fflush(file_) == 0;
   buffer_.clear();
   if (!ok) throw Error(fmt::format("{}: cannot write journal: {}", path_, std::strerror(errno)));
 }
 
+bool FileJournalPersistor::old_lines_remain() {
+  if (existing_ == nullptr) return false;
+  const int ch = std::getc(existing_);
+  if (ch == EOF) return false;
+  std::ungetc(ch, existing_);
+  return true;
+}
+
 void FileJournalPersistor::append(std::string_view line) {
+  if (existing_ != nullptr && verify(line)) return;
   buffer_.append(line);
   if (policy_ == SyncPolicy::kEveryEntry) {
     write_out();
@@ -51,7 +145,12 @@ void FileJournalPersistor::append(std::string_view line) {
 
 void FileJournalPersistor::flush() {
   write_out();
-  if (policy_ == SyncPolicy::kEveryEntry) ::fsync(::fileno(file_));
+  if (file_ != nullptr && policy_ == SyncPolicy::kEveryEntry) ::fsync(::fileno(file_));
+}
+
+void FileJournalPersistor::sync() {
+  write_out();
+  if (file_ != nullptr) ::fsync(::fileno(file_));
 }
 
 }  // namespace st

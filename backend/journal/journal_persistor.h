@@ -2,6 +2,7 @@
 // a persistor only appends whole lines and flushes.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -23,24 +24,56 @@ class IJournalPersistor {
 // returns — for paper and live, where the journal is the record of what happened.
 enum class SyncPolicy { kBatched, kEveryEntry };
 
+// What a crash leaves at the end of a journal: at most a torn last line (the process died inside
+// a write). repair_journal_tail cuts it off, so that the file is again whole lines only.
+struct JournalRepair {
+  std::uint64_t bytes_removed = 0;  // 0: the journal was whole
+  std::string warning;              // "FILE: removed a torn last line (N bytes): ..." when repaired
+};
+// Throws st::Error naming the path when the file cannot be read or truncated. A missing file is
+// not an error (nothing to repair).
+JournalRepair repair_journal_tail(const std::string& path);
+
+enum class JournalOpen {
+  kCreate,  // a new journal (truncates an old one)
+  kAppend,  // continue a journal (paper/live restart); a torn tail is repaired first
+  // Resume a killed deterministic run: the tail is repaired, then every appended line is compared
+  // with the line already on disk at that position (a difference means config, data or plugins
+  // changed since: st::Error naming the line); once the old lines are used up, lines are appended.
+  kResume,
+};
+
 class FileJournalPersistor final : public IJournalPersistor {
  public:
-  // Creates or truncates `path`; throws st::Error naming the path when it cannot.
-  FileJournalPersistor(std::string path, SyncPolicy policy, bool append_mode = false);
+  // Throws st::Error naming the path when the file cannot be opened.
+  FileJournalPersistor(std::string path, SyncPolicy policy, JournalOpen open = JournalOpen::kCreate);
   ~FileJournalPersistor() override;
   FileJournalPersistor(const FileJournalPersistor&) = delete;
   FileJournalPersistor& operator=(const FileJournalPersistor&) = delete;
 
   void append(std::string_view line) override;
   void flush() override;
+  // Written and fsync'ed, whatever the policy (checkpoints).
+  void sync();
   const std::string& path() const { return path_; }
+  const JournalRepair& repair() const { return repair_; }
+  // kResume: lines found identical on disk so far, and whether old lines remain to be checked.
+  std::uint64_t verified_lines() const { return verified_; }
+  bool verifying() const { return existing_ != nullptr; }
+  // kResume, at the end of the run: whether the old journal has lines the run did not write.
+  bool old_lines_remain();
 
  private:
   void write_out();
+  bool verify(std::string_view line);  // true: the line was on disk already
   std::string path_;
   SyncPolicy policy_;
   std::FILE* file_ = nullptr;
+  std::FILE* existing_ = nullptr;  // kResume: the old lines, read while verifying
   std::string buffer_;
+  std::string old_line_;
+  JournalRepair repair_;
+  std::uint64_t verified_ = 0;
 };
 
 // In memory (tests, and runs that only want the summary).

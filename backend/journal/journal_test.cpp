@@ -7,6 +7,7 @@
 
 #include "backend/core/diagnostics.h"
 #include "backend/journal/integrity.h"
+#include "backend/journal/journal_persistor.h"
 #include "backend/journal/reader.h"
 
 namespace st {
@@ -90,6 +91,59 @@ TEST(FileJournalPersistor, FlushesWholeLinesAndTheReaderSkipsATornTail) {
     EXPECT_NE(std::string(e.what()).find(path + ":6:"), std::string::npos) << e.what();
   }
   EXPECT_THROW(FileJournalPersistor("/nonexistent-dir/x.jsonl", SyncPolicy::kBatched), Error);
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(JournalRepair, CutsATornLastLineAndLeavesAWholeJournalAlone) {
+  const std::string path = std::string(ST_BINARY_DIR) + "/journal_repair.jsonl";
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << "{\"seq\":1}\n{\"seq\":2}\n";
+  EXPECT_EQ(repair_journal_tail(path).bytes_removed, 0u);
+  EXPECT_EQ(slurp(path), "{\"seq\":1}\n{\"seq\":2}\n");
+  std::ofstream(path, std::ios::binary | std::ios::app) << "{\"seq\":3,\"times";
+  const auto r = repair_journal_tail(path);
+  EXPECT_EQ(r.bytes_removed, 15u);
+  EXPECT_NE(r.warning.find("torn"), std::string::npos);
+  EXPECT_EQ(slurp(path), "{\"seq\":1}\n{\"seq\":2}\n");
+  // NUL bytes a crash can leave behind a file's last write, ending in a newline.
+  std::ofstream(path, std::ios::binary | std::ios::app) << std::string(8, '\0') << "\n";
+  EXPECT_EQ(repair_journal_tail(path).bytes_removed, 9u);
+  EXPECT_EQ(slurp(path), "{\"seq\":1}\n{\"seq\":2}\n");
+  // A journal torn inside its first line is empty after repair.
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << "{\"se";
+  repair_journal_tail(path);
+  EXPECT_EQ(slurp(path), "");
+  EXPECT_EQ(repair_journal_tail(path + ".missing").bytes_removed, 0u);
+}
+
+TEST(JournalResume, VerifiesTheLinesOnDiskThenAppends) {
+  const std::string path = std::string(ST_BINARY_DIR) + "/journal_resume.jsonl";
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << "{\"seq\":1}\n{\"seq\":2}\n{\"seq\":3,\"x";
+  {
+    FileJournalPersistor p(path, SyncPolicy::kBatched, JournalOpen::kResume);
+    EXPECT_GT(p.repair().bytes_removed, 0u);
+    p.append("{\"seq\":1}\n");
+    p.append("{\"seq\":2}\n");
+    EXPECT_EQ(p.verified_lines(), 2u);
+    EXPECT_TRUE(p.verifying());
+    p.append("{\"seq\":3,\"x\":1}\n");
+    EXPECT_FALSE(p.verifying());
+    p.append("{\"seq\":4}\n");
+    p.flush();
+  }
+  EXPECT_EQ(slurp(path), "{\"seq\":1}\n{\"seq\":2}\n{\"seq\":3,\"x\":1}\n{\"seq\":4}\n");
+  FileJournalPersistor again(path, SyncPolicy::kBatched, JournalOpen::kResume);
+  again.append("{\"seq\":1}\n");
+  try {
+    again.append("{\"seq\":2,\"changed\":true}\n");
+    FAIL() << "a different entry was accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(path + ":2:"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("changed since"), std::string::npos) << e.what();
+  }
 }
 
 nlohmann::ordered_json entry(int seq, const std::string& time, const std::string& type, const char* opp,

@@ -6,17 +6,18 @@
 
 namespace st {
 
-LinkPersistors PersistorFactory::create(config::Environment environment, const std::string& link_dir) {
+LinkPersistors PersistorFactory::create(config::Environment environment, const std::string& link_dir, bool resume) {
   namespace fs = std::filesystem;
   LinkPersistors p;
   const std::string journal = (fs::path(link_dir) / "journal.jsonl").string();
   if (environment == config::Environment::kBacktest) {
     p.state = std::make_unique<MemoryStatePersistor>();
-    p.journal = std::make_unique<FileJournalPersistor>(journal, SyncPolicy::kBatched);
+    p.journal = std::make_unique<FileJournalPersistor>(journal, SyncPolicy::kBatched,
+                                                       resume ? JournalOpen::kResume : JournalOpen::kCreate);
   } else {
     p.state = std::make_unique<JsonStatePersistor>((fs::path(link_dir) / "state").string());
     // Append: a restarted paper/live link continues its journal.
-    p.journal = std::make_unique<FileJournalPersistor>(journal, SyncPolicy::kEveryEntry, /*append_mode=*/true);
+    p.journal = std::make_unique<FileJournalPersistor>(journal, SyncPolicy::kEveryEntry, JournalOpen::kAppend);
   }
   return p;
 }

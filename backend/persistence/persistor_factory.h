@@ -24,7 +24,9 @@ class PersistorFactory {
  public:
   // `link_dir`: the link's directory (journal.jsonl, state/). Throws st::Error naming the path
   // when a file cannot be created.
-  static LinkPersistors create(config::Environment environment, const std::string& link_dir);
+  // `resume`: continue a killed deterministic run (backtests): the journal is opened with
+  // JournalOpen::kResume.
+  static LinkPersistors create(config::Environment environment, const std::string& link_dir, bool resume = false);
 };
 
 }  // namespace st

@@ -10,7 +10,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "backend/core/atomic_file.h"
 #include "backend/core/diagnostics.h"
+#include "backend/core/ids.h"
 
 namespace st {
 namespace fs = std::filesystem;
@@ -34,19 +36,95 @@ std::string file_name(const std::string& key) {
   return out + ".json";
 }
 
-void fsync_path(const std::string& path, int flags) {
-  const int fd = ::open(path.c_str(), flags);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
+}  // namespace
+
+constexpr std::string_view kHeader = "{\"format\":\"s1mpletrader.state/1\",\"checksum\":\"fnv1a64:";
+
+std::string encode_state_file(const nlohmann::ordered_json& state) {
+  const std::string body = state.dump();
+  return fmt::format("{}{:016x}\",\"bytes\":{},\"state\":{}}}\n", kHeader, stable_hash(body), body.size(), body);
 }
 
+std::optional<nlohmann::ordered_json> decode_state_file(std::string_view text, std::string* why) {
+  auto fail = [&](std::string reason) -> std::optional<nlohmann::ordered_json> {
+    if (why != nullptr) *why = std::move(reason);
+    return std::nullopt;
+  };
+  if (text.size() < kHeader.size() && kHeader.substr(0, text.size()) == text)
+    return fail("torn: the file ends inside its header");
+  if (text.substr(0, kHeader.size()) != kHeader) return fail("not a state file (its header is missing)");
+  std::size_t pos = kHeader.size();
+  if (text.size() < pos + 16) return fail("torn: the file ends inside its header");
+  std::uint64_t checksum = 0;
+  for (std::size_t i = 0; i < 16; ++i) {
+    const char ch = text[pos + i];
+    const int v = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+    if (v < 0) return fail("damaged checksum field");
+    checksum = checksum << 4 | static_cast<std::uint64_t>(v);
+  }
+  pos += 16;
+  constexpr std::string_view kBytes = "\",\"bytes\":";
+  if (text.substr(pos, kBytes.size()) != kBytes) return fail("torn or damaged header");
+  pos += kBytes.size();
+  std::uint64_t bytes = 0;
+  std::size_t digits = 0;
+  while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9' && digits < 19) {
+    bytes = bytes * 10 + static_cast<std::uint64_t>(text[pos++] - '0');
+    ++digits;
+  }
+  constexpr std::string_view kState = ",\"state\":";
+  if (digits == 0 || text.substr(pos, kState.size()) != kState) return fail("torn or damaged header");
+  pos += kState.size();
+  if (text.size() - pos != bytes + 2 || text.substr(text.size() - 2) != "}\n")
+    return fail(fmt::format("torn: {} state bytes announced, {} present", bytes,
+                            text.size() - pos >= 2 ? text.size() - pos - 2 : 0));
+  const std::string_view body = text.substr(pos, bytes);
+  if (stable_hash(body) != checksum) return fail("damaged: the checksum of the state does not match");
+  try {
+    return nlohmann::ordered_json::parse(body);
+  } catch (const nlohmann::json::parse_error& e) {
+    return fail(fmt::format("damaged: the state is not JSON at byte {}", e.byte));
+  }
+}
+
+namespace {
+std::string read_all(const std::string& path, bool& found) {
+  std::ifstream in(path, std::ios::binary);
+  found = static_cast<bool>(in);
+  if (!found) return {};
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
 }  // namespace
 
 JsonStatePersistor::JsonStatePersistor(std::string dir) : dir_(std::move(dir)) {
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) throw Error(fmt::format("{}: cannot create state directory: {}", dir_, ec.message()));
+  recover();
+}
+
+void JsonStatePersistor::recover() {
+  std::vector<fs::path> temps;
+  for (const auto& e : fs::directory_iterator(dir_)) {
+    const std::string name = e.path().filename().string();
+    if (name.size() > 9 && name.compare(name.size() - 9, 9, ".json.tmp") == 0) temps.push_back(e.path());
+  }
+  std::sort(temps.begin(), temps.end());
+  for (const auto& tmp : temps) {
+    bool found = false;
+    const std::string text = read_all(tmp.string(), found);
+    std::string why;
+    const std::string final_path = tmp.string().substr(0, tmp.string().size() - 4);
+    if (found && decode_state_file(text, &why)) {
+      rename_durable(tmp.string(), final_path);
+      recovery_log_.push_back(fmt::format("promoted {}: complete and synced before the crash", tmp.string()));
+    } else {
+      fs::remove(tmp);
+      recovery_log_.push_back(fmt::format("discarded {}: {}", tmp.string(), why));
+    }
+  }
 }
 
 std::string JsonStatePersistor::path_of(const std::string& key) const {
@@ -55,39 +133,17 @@ std::string JsonStatePersistor::path_of(const std::string& key) const {
 
 std::optional<nlohmann::ordered_json> JsonStatePersistor::load(const std::string& key) {
   const std::string path = path_of(key);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream s;
-  s << in.rdbuf();
-  try {
-    return nlohmann::ordered_json::parse(s.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(fmt::format("{}: corrupt state of \"{}\" at byte {}: {}", path, key, e.byte, e.what()));
-  }
+  bool found = false;
+  const std::string text = read_all(path, found);
+  if (!found) return std::nullopt;
+  std::string why;
+  auto state = decode_state_file(text, &why);
+  if (!state) throw Error(fmt::format("{}: state of \"{}\" cannot be used: {}", path, key, why));
+  return state;
 }
 
 void JsonStatePersistor::save(const std::string& key, const nlohmann::ordered_json& state) {
-  const std::string path = path_of(key);
-  const std::string tmp = path + ".tmp";
-  const std::string text = state.dump() + "\n";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) throw Error(fmt::format("{}: cannot write state: {}", tmp, std::strerror(errno)));
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      throw Error(fmt::format("{}: cannot write state: {}", tmp, std::strerror(err)));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  ::fsync(fd);
-  ::close(fd);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    throw Error(fmt::format("{}: cannot replace state: {}", path, std::strerror(errno)));
-  fsync_path(dir_, O_RDONLY | O_DIRECTORY);
+  write_file_atomic(path_of(key), encode_state_file(state));
 }
 
 std::optional<nlohmann::ordered_json> MemoryStatePersistor::load(const std::string& key) {

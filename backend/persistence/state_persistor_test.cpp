@@ -48,6 +48,64 @@ TEST(JsonStatePersistor, CorruptStateIsAnErrorNamingTheFile) {
   }
 }
 
+TEST(StateFile, EveryTruncationAndEveryByteFlipIsDetected) {
+  const nlohmann::ordered_json s = {{"cash", "10000.00"}, {"positions", {{{"size", "3"}, {"entry", "101.25"}}}}};
+  const std::string text = encode_state_file(s);
+  ASSERT_EQ(decode_state_file(text), s);
+  for (std::size_t n = 0; n < text.size(); ++n) {
+    std::string why;
+    EXPECT_FALSE(decode_state_file(text.substr(0, n), &why)) << "prefix of " << n << " bytes accepted";
+    EXPECT_FALSE(why.empty());
+  }
+  for (std::size_t i = 0; i < text.size() - 1; ++i) {  // the final '\n' is the file's end
+    std::string damaged = text;
+    damaged[i] = static_cast<char>(damaged[i] ^ 0x01);
+    const auto decoded = decode_state_file(damaged);
+    EXPECT_TRUE(!decoded || *decoded == s) << "flip at byte " << i << " gave a different state";
+    EXPECT_FALSE(decoded && i >= text.find("\"state\":") + 8) << "flip in the state at byte " << i << " accepted";
+  }
+}
+
+TEST(JsonStatePersistor, RecoveryPromotesACompleteTempFileAndDiscardsATornOne) {
+  const fs::path dir = fs::path(ST_BINARY_DIR) / "state_test_recovery";
+  fs::remove_all(dir);
+  {
+    JsonStatePersistor p(dir.string());
+    p.save("a", {{"v", 1}});
+    p.save("b", {{"v", 1}});
+  }
+  // A crash after fsync, before rename: the temp file is whole.
+  const std::string whole = encode_state_file({{"v", 2}});
+  std::ofstream(dir / "a.json.tmp", std::ios::binary) << whole;
+  // A crash during the write: the temp file is torn.
+  std::ofstream(dir / "b.json.tmp", std::ios::binary) << whole.substr(0, whole.size() / 2);
+  JsonStatePersistor p(dir.string());
+  EXPECT_EQ(p.load("a")->at("v"), 2);
+  EXPECT_EQ(p.load("b")->at("v"), 1);  // the torn write never became the state
+  EXPECT_FALSE(fs::exists(dir / "a.json.tmp"));
+  EXPECT_FALSE(fs::exists(dir / "b.json.tmp"));
+  ASSERT_EQ(p.recovery_log().size(), 2u);
+  EXPECT_NE(p.recovery_log()[0].find("promoted"), std::string::npos);
+  EXPECT_NE(p.recovery_log()[1].find("discarded"), std::string::npos);
+  EXPECT_NE(p.recovery_log()[1].find("torn"), std::string::npos) << p.recovery_log()[1];
+}
+
+TEST(JsonStatePersistor, ADamagedStateFileIsRefusedNotTrusted) {
+  const fs::path dir = fs::path(ST_BINARY_DIR) / "state_test_damaged";
+  fs::remove_all(dir);
+  JsonStatePersistor p(dir.string());
+  p.save("k", {{"cash", "100.00"}});
+  std::string text = encode_state_file({{"cash", "100.00"}});
+  text[text.find("100.00")] = '9';  // still valid JSON, but not what was written
+  std::ofstream(p.path_of("k"), std::ios::binary) << text;
+  try {
+    p.load("k");
+    FAIL() << "a damaged state was loaded";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("checksum"), std::string::npos) << e.what();
+  }
+}
+
 TEST(MemoryStatePersistor, KeepsTheLastSave) {
   MemoryStatePersistor p;
   p.save("a", {{"x", 1}});

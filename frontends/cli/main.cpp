@@ -10,7 +10,10 @@
 #include <fstream>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "backend/config/loader.h"
+#include "backend/core/atomic_file.h"
 #include "backend/core/diagnostics.h"
 #include "backend/data/csv.h"
 #include "backend/data/synth.h"
@@ -64,6 +67,43 @@ std::optional<Loaded> load_all(const std::string& dir, const std::vector<std::st
   return Loaded{std::move(registry), std::move(cfg)};
 }
 
+// run.json: how a run directory's run was started, so that --resume can start it again.
+struct RunManifest {
+  std::string config, operation, link, data;
+  std::vector<std::string> sets;
+  std::string to_json() const {
+    nlohmann::ordered_json j;
+    j["format"] = "s1mpletrader.run/1";
+    j["config"] = config;
+    j["operation"] = operation;
+    j["link"] = link;
+    j["data"] = data;
+    j["sets"] = sets;
+    return j.dump(2) + "\n";
+  }
+};
+
+std::optional<RunManifest> read_run_manifest(const std::string& dir) {
+  const fs::path path = fs::path(dir) / "run.json";
+  std::ifstream in(path);
+  if (!in) {
+    std::cerr << fmt::format("error: {}: nothing to resume: no run.json (the run was killed before it started, or "
+                             "this is not a run directory; start it again without --resume)\n",
+                             path.string());
+    return std::nullopt;
+  }
+  try {
+    const auto j = nlohmann::json::parse(in);
+    if (j.value("format", "") != "s1mpletrader.run/1") throw std::runtime_error("format is not s1mpletrader.run/1");
+    return RunManifest{j.at("config").get<std::string>(), j.at("operation").get<std::string>(),
+                       j.at("link").get<std::string>(), j.at("data").get<std::string>(),
+                       j.at("sets").get<std::vector<std::string>>()};
+  } catch (const std::exception& e) {
+    std::cerr << fmt::format("error: {}: not a run manifest: {}\n", path.string(), e.what());
+    return std::nullopt;
+  }
+}
+
 std::string default_run_dir(const st::config::ConfigSet& cfg, const std::string& operation) {
   fs::path base = fs::path(cfg.dir).parent_path() / cfg.platform.runs_dir;
   if (fs::path(cfg.platform.runs_dir).is_absolute()) base = cfg.platform.runs_dir;
@@ -106,6 +146,9 @@ int main(int argc, char** argv) {
   backtest->add_option("--set", sets, "Override a value: KEY.PATH=VALUE (repeatable)");
   backtest->add_option("--out", out, "Run directory (default: <runs_dir>/<operation>)");
   backtest->add_flag("--quiet", quiet, "No progress output");
+  std::string resume_dir;
+  backtest->add_option("--resume", resume_dir,
+                       "Continue a killed run in this run directory, with the arguments it was started with");
 
   auto* explain = app.add_subcommand("explain", "Explain a trade from a run's journal");
   std::string run_dir, trade_id;
@@ -156,6 +199,22 @@ int main(int argc, char** argv) {
                              : st::plugins_show(registry, plugin_name, json, std::cout, std::cerr);
     }
     if (backtest->parsed()) {
+      if (!resume_dir.empty()) {
+        for (const char* opt : {"--config", "--operation", "--link", "--data", "--set", "--out"})
+          if (backtest->count(opt) > 0) {
+            std::cerr << fmt::format("error: --resume takes the run's arguments from {}/run.json; drop {}\n",
+                                     resume_dir, opt);
+            return 2;
+          }
+        const auto run = read_run_manifest(resume_dir);
+        if (!run) return 2;
+        config = run->config;
+        operation = run->operation;
+        link_name = run->link;
+        data = run->data;
+        sets = run->sets;
+        out = resume_dir;
+      }
       auto loaded = load_all(config_dir(config), sets);
       if (!loaded) return 1;
       const auto& cfg = loaded->config;
@@ -172,6 +231,13 @@ int main(int argc, char** argv) {
       st::RunOptions options;
       options.out_dir = out.empty() ? default_run_dir(cfg, op->name) : out;
       if (!data.empty()) options.data_override = data;
+      options.resume = !resume_dir.empty();
+      if (!options.resume) {
+        RunManifest m{fs::absolute(config_dir(config)).string(), op->name, link_name,
+                      data.empty() ? "" : fs::absolute(data).string(), sets};
+        fs::create_directories(options.out_dir);
+        st::write_file_atomic((fs::path(options.out_dir) / "run.json").string(), m.to_json());
+      }
       const bool tty = isatty(fileno(stderr)) != 0;
       if (!quiet) {
         options.progress = [tty](const st::RunProgress& p) {
@@ -194,6 +260,10 @@ int main(int argc, char** argv) {
         const auto t0 = std::chrono::steady_clock::now();
         auto summary = st::run_link(cfg, loaded->registry, link, options);
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        for (const auto& note : summary.recovery_notes) std::cerr << "recovery: " << note << '\n';
+        if (options.resume)
+          std::cout << fmt::format("{}: resumed: {} journal entries on disk verified, {} written after them\n",
+                                   link.name, summary.resumed_entries, summary.journal_entries - summary.resumed_entries);
         std::cout << st::render_summary(summary)
                   << fmt::format("  {:.3f} s, {:.0f} bars/s\n", secs, secs > 0 ? summary.bars / secs : 0.0);
         ++ran;

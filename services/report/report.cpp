@@ -10,6 +10,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "backend/core/atomic_file.h"
 #include "backend/core/diagnostics.h"
 #include "backend/journal/reader.h"
 
@@ -382,9 +383,7 @@ window.addEventListener('hashchange',go);go();})();</script>)JS";
 std::string write_report(const std::string& link_dir) {
   const std::string html = render_report_html(read_report_data(link_dir));
   const fs::path path = fs::path(link_dir) / "report.html";
-  std::ofstream out(path, std::ios::binary);
-  out << html;
-  if (!out) throw Error(fmt::format("{}: cannot write the report", path.string()));
+  write_file_atomic(path.string(), html);
   return path.string();
 }
 

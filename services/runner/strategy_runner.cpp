@@ -5,15 +5,18 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "backend/assembly/component_builder.h"
+#include "backend/core/atomic_file.h"
 #include "backend/data/csv.h"
 #include "backend/data/synth.h"
 #include "backend/execution/backtest_environment.h"
 #include "backend/journal/journal.h"
 #include "backend/journal/journal_persistor.h"
 #include "backend/persistence/persistor_factory.h"
+#include "backend/persistence/state_persistor.h"
 #include "services/eventbus/event_bus.h"
 #include "services/operators/base_operator.h"
 #include "services/report/report.h"
@@ -114,6 +117,8 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   }
 
   void wire(EventBus& bus);
+  nlohmann::ordered_json ledger_snapshot(bool final) const;
+  void checkpoint(const std::filesystem::path& dir, bool final);
   void on_context_ready(EventBus& bus, TradingContext& ctx);
   void on_enriched(EventBus& bus, const TradingContext& ctx);
   void plan_signal(EventBus& bus, const Signal& signal);
@@ -127,6 +132,8 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
 
   std::unique_ptr<IdGenerator> ids_;
   std::unique_ptr<IJournalPersistor> journal_out_;
+  FileJournalPersistor* file_journal_ = nullptr;  // journal_out_ when it is a file
+  std::vector<std::string> recovery_notes_;
   std::unique_ptr<StrategyJournal> journal_;
   std::unique_ptr<IStatePersistor> state_;
   Workforce workforce_;
@@ -394,10 +401,76 @@ void LinkRun::wire(EventBus& bus) {
   });
 }
 
+nlohmann::ordered_json LinkRun::ledger_snapshot(bool final) const {
+  using nlohmann::ordered_json;
+  ordered_json j;
+  j["link"] = link_.name;
+  j["final"] = final;
+  j["bars"] = context_->bar_index() + 1;
+  j["time"] = format_iso(context_->time());
+  j["journal_entries"] = journal_->count();
+  j["cash"] = ledger_->cash().to_string();
+  j["equity"] = ledger_->equity().to_string();
+  j["realized_pnl"] = ledger_->realized_pnl().to_string();
+  j["fees_paid"] = ledger_->fees_paid().to_string();
+  ordered_json positions = ordered_json::array();
+  for (const auto& p : ledger_->open_positions()) {
+    ordered_json o;
+    o["trade_id"] = p.trade_id.to_string();
+    o["opportunity_id"] = p.opportunity_id ? p.opportunity_id.to_string() : "";
+    o["scheduled_id"] = p.scheduled_id ? p.scheduled_id.to_string() : "";
+    o["direction"] = to_string(p.direction);
+    o["size"] = p.size.to_string();
+    o["entry_price"] = p.entry_price.to_string();
+    o["entry_fee"] = p.entry_fee.to_string();
+    o["entry_time"] = format_iso(p.entry_time);
+    o["stop_loss"] = p.stop_loss.to_string();
+    o["take_profit"] = p.take_profit.to_string();
+    o["bars_held"] = p.bars_held;
+    positions.push_back(std::move(o));
+  }
+  j["positions"] = std::move(positions);
+  ordered_json orders = ordered_json::array();
+  for (const auto& o : broker_->pending()) {
+    ordered_json x;
+    x["order_id"] = o.order_id;
+    x["trade_id"] = o.trade_id.to_string();
+    x["side"] = to_string(o.side);
+    x["type"] = to_string(o.type);
+    x["quantity"] = o.quantity.to_string();
+    x["price"] = o.price.to_string();
+    x["limit_price"] = o.limit_price.to_string();
+    x["created"] = format_iso(o.created);
+    x["purpose"] = o.purpose;
+    x["oco_group"] = o.oco_group;
+    orders.push_back(std::move(x));
+  }
+  j["open_orders"] = std::move(orders);
+  return j;
+}
+
+// The journal reaches the disk first, then ledger.json describes the state after it: after a
+// crash the ledger file never runs ahead of the journal.
+void LinkRun::checkpoint(const fs::path& dir, bool final) {
+  if (file_journal_ != nullptr) file_journal_->sync();
+  else journal_->flush();
+  write_file_atomic((dir / "ledger.json").string(), encode_state_file(ledger_snapshot(final)));
+}
+
 LinkSummary LinkRun::run() {
   const config::Blueprint& bp = cfg_.blueprints.at(link_.blueprint);
   const fs::path dir = fs::path(options_.out_dir) / link_.name;
   fs::create_directories(dir);
+  if (options_.resume) {
+    // Temp files of outputs a crash interrupted: every output is written again below.
+    for (const auto& e : fs::directory_iterator(dir)) {
+      const std::string name = e.path().filename().string();
+      if (name.ends_with(".tmp") || name.ends_with(".partial")) {
+        fs::remove(e.path());
+        recovery_notes_.push_back(fmt::format("removed {} (an output the crash interrupted)", e.path().string()));
+      }
+    }
+  }
 
   InstrumentInfo instrument;
   instrument.symbol = link_.instrument.symbol;
@@ -408,8 +481,11 @@ LinkSummary LinkRun::run() {
 
   const std::uint64_t seed = stable_hash(link_.name, cfg_.platform.seed);
   ids_ = std::make_unique<IdGenerator>(seed);
-  auto persistors = PersistorFactory::create(link_.environment, dir.string());
+  auto persistors = PersistorFactory::create(link_.environment, dir.string(), options_.resume);
   journal_out_ = std::move(persistors.journal);
+  file_journal_ = dynamic_cast<FileJournalPersistor*>(journal_out_.get());
+  if (file_journal_ != nullptr && !file_journal_->repair().warning.empty())
+    recovery_notes_.push_back(file_journal_->repair().warning);
   journal_ = std::make_unique<StrategyJournal>(*journal_out_);
   state_ = std::move(persistors.state);
 
@@ -514,7 +590,7 @@ LinkSummary LinkRun::run() {
 
   std::ofstream equity;
   if (options_.write_outputs) {
-    equity.open(dir / "equity.csv");
+    equity.open(dir / "equity.csv.partial", std::ios::binary | std::ios::trunc);
     equity << "timestamp,cash,equity,drawdown_percent\n";
   }
   LinkSummary s;
@@ -541,6 +617,8 @@ LinkSummary LinkRun::run() {
         options_.progress(progress);
       }
       if (!options_.write_outputs) return;
+      if (options_.checkpoint_bars > 0 && (ctx.bar_index() + 1) % options_.checkpoint_bars == 0)
+        checkpoint(dir, false);
       const double eq = ledger_->equity().to_double();
       curve_.push_back({ctx.time(), eq, !ledger_->open_positions().empty()});
       peak_equity_ = std::max(peak_equity_, eq);
@@ -566,7 +644,13 @@ LinkSummary LinkRun::run() {
       .integer("open_trades", static_cast<std::int64_t>(ledger_->open_positions().size()))
       .commit();
   journal_->flush();
+  if (file_journal_ != nullptr && file_journal_->old_lines_remain())
+    throw Error(fmt::format("{}:{}: cannot resume: the journal on disk goes on after the run's last entry (the "
+                            "configuration, the data or a plugin changed since it started)",
+                            file_journal_->path(), file_journal_->verified_lines() + 1));
   s.journal_entries = journal_->count();
+  s.recovery_notes = recovery_notes_;
+  s.resumed_entries = file_journal_ != nullptr ? file_journal_->verified_lines() : 0;
   s.trades_closed = 0;
   for (const auto& r : desk_->trades()) (r.closed ? s.trades_closed : s.trades_open)++;
   if (!options_.write_outputs) {
@@ -576,7 +660,7 @@ LinkSummary LinkRun::run() {
   s.trades_closed = s.trades_open = 0;
 
   // trades.csv
-  std::ofstream trades(dir / "trades.csv");
+  std::ostringstream trades;
   trades << "trade_id,opportunity_id,scheduled_id,direction,entry_time,entry_price,size,entry_fee,exit_time,"
             "exit_price,exit_reason,exit_fee,pnl_gross,pnl_net,threat_id,bars_held\n";
   for (const auto& r : desk_->trades()) {
@@ -630,9 +714,14 @@ LinkSummary LinkRun::run() {
   ms.annualization = cfg_.platform.metrics_annualization;
   ms.risk_free_rate = cfg_.platform.metrics_risk_free_rate;
   s.metrics = compute_metrics(curve_, initial, results, ms);
-  std::ofstream(dir / "summary.json") << summary_json(s) << '\n';
+  // Outputs replace their files atomically, the journal's sync and ledger.json last of all but
+  // the report: a run whose ledger.json says "final" has all its outputs.
   equity.close();
-  trades.close();
+  if (!equity) throw Error(fmt::format("{}: cannot write the equity curve", (dir / "equity.csv.partial").string()));
+  rename_durable((dir / "equity.csv.partial").string(), (dir / "equity.csv").string());
+  write_file_atomic((dir / "trades.csv").string(), trades.str());
+  write_file_atomic((dir / "summary.json").string(), summary_json(s) + "\n");
+  checkpoint(dir, true);
   write_report(dir.string());
   return s;
 }

@@ -1,7 +1,12 @@
 // StrategyRunner: one strategy link, end to end (DESIGN §6, §9). It assembles the workforce,
 // wires the five operators to the event bus, replays the data through the BacktestEnvironment
 // and writes the run directory of the link:
-//   <out>/<link>/journal.jsonl  trades.csv  equity.csv  summary.json  report.html
+//   <out>/<link>/journal.jsonl  trades.csv  equity.csv  ledger.json  summary.json  report.html
+//
+// Crash safety: the journal is append-only and synced at every checkpoint; ledger.json (cash,
+// positions, open orders; a checksummed state file) is replaced atomically at each checkpoint and
+// at the end; every other output is written to a temp file and renamed into place. A run killed at
+// any moment is continued with RunOptions::resume.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +38,13 @@ struct RunOptions {
   bool write_outputs = true;
   // Replaces the link's data source (benchmarks feed bars from memory).
   std::function<std::unique_ptr<BarSource>()> source;
+  // Continue a killed run in out_dir: the run is replayed deterministically; each journal entry it
+  // writes is checked against the entry already on disk (a torn last line is cut off first) and
+  // new entries are appended after them; the outputs are then written as an uninterrupted run
+  // writes them. A difference (config, data or plugins changed) stops with the line that differs.
+  bool resume = false;
+  // Bars between checkpoints: the journal is synced to disk and ledger.json replaced atomically.
+  std::int64_t checkpoint_bars = 65536;
 };
 
 struct LinkSummary {
@@ -52,6 +64,10 @@ struct LinkSummary {
   std::uint64_t journal_entries = 0;
   std::string directory;
   Metrics metrics;
+  // Resume only (not in summary.json, which equals an uninterrupted run's): entries found on disk
+  // and verified, and what crash recovery repaired.
+  std::uint64_t resumed_entries = 0;
+  std::vector<std::string> recovery_notes;
 };
 
 // Runs one link. Throws st::Error (with file:line where it applies) for bad data, a plugin that
