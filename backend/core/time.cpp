@@ -45,10 +45,32 @@ std::size_t format_iso(Timestamp t, char* out) {
   civil_from_days(days, y, m, d);
   const int hh = static_cast<int>(rem / 3600), mm = static_cast<int>(rem % 3600 / 60),
             ss = static_cast<int>(rem % 60);
-  int n = std::snprintf(out, 32, "%04d-%02u-%02uT%02d:%02d:%02d", y, m, d, hh, mm, ss);
+  int n = 0;
+  if (y < 0 || y > 9999) {
+    n = std::snprintf(out, 32, "%04d-%02u-%02uT%02d:%02d:%02d", y, m, d, hh, mm, ss);
+  } else {
+    // By hand: snprintf was the largest cost of a journal entry.
+    auto two = [&](unsigned v) {
+      out[n++] = static_cast<char>('0' + v / 10);
+      out[n++] = static_cast<char>('0' + v % 10);
+    };
+    two(static_cast<unsigned>(y) / 100);
+    two(static_cast<unsigned>(y) % 100);
+    out[n++] = '-';
+    two(m);
+    out[n++] = '-';
+    two(d);
+    out[n++] = 'T';
+    two(static_cast<unsigned>(hh));
+    out[n++] = ':';
+    two(static_cast<unsigned>(mm));
+    out[n++] = ':';
+    two(static_cast<unsigned>(ss));
+  }
   if (frac != 0) {
-    char digits[16];
-    std::snprintf(digits, sizeof digits, "%09lld", static_cast<long long>(frac));
+    char digits[9];
+    std::int64_t f = frac;
+    for (int i = 8; i >= 0; --i, f /= 10) digits[i] = static_cast<char>('0' + f % 10);
     int len = 9;
     while (len > 0 && digits[len - 1] == '0') --len;
     out[n++] = '.';

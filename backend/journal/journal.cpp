@@ -12,8 +12,13 @@ namespace journal {
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
+  // Runs of characters that need no escape are appended whole (names, ids, types: nearly all).
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -21,15 +26,12 @@ void append_json_string(std::string& out, std::string_view text) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(ch);
-        }
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
     }
   }
+  out.append(text.data() + run, text.size() - run);
   out.push_back('"');
 }
 
@@ -92,11 +94,17 @@ void StrategyJournal::commit_line() {
 }
 
 EntryWriter::EntryWriter(StrategyJournal& journal) : journal_(&journal), out_(&journal.line_) {
-  stack_.push_back(kHasMembers);  // the entry object already has its common fields
+  stack_[0] = kHasMembers;  // the entry object already has its common fields
+  depth_ = 1;
+}
+
+void EntryWriter::push(std::uint8_t flags) {
+  if (depth_ == kMaxDepth) throw Error("journal: entry nested deeper than 16 objects or arrays");
+  stack_[depth_++] = flags;
 }
 
 void EntryWriter::key(std::string_view k) {
-  std::uint8_t& top = stack_.back();
+  std::uint8_t& top = stack_[depth_ - 1];
   if (top & kHasMembers) out_->push_back(',');
   top |= kHasMembers;
   if (!(top & kIsArray)) {
@@ -154,13 +162,13 @@ EntryWriter& EntryWriter::details(std::string_view k, const Details& values) {
 EntryWriter& EntryWriter::begin_object(std::string_view k) {
   key(k);
   out_->push_back('{');
-  stack_.push_back(0);
+  push(0);
   return *this;
 }
 
 EntryWriter& EntryWriter::end_object() {
-  if (stack_.size() < 2 || (stack_.back() & kIsArray)) throw Error("journal: end_object without begin_object");
-  stack_.pop_back();
+  if (depth_ < 2 || (stack_[depth_ - 1] & kIsArray)) throw Error("journal: end_object without begin_object");
+  --depth_;
   out_->push_back('}');
   return *this;
 }
@@ -168,19 +176,19 @@ EntryWriter& EntryWriter::end_object() {
 EntryWriter& EntryWriter::begin_array(std::string_view k) {
   key(k);
   out_->push_back('[');
-  stack_.push_back(kIsArray);
+  push(kIsArray);
   return *this;
 }
 
 EntryWriter& EntryWriter::end_array() {
-  if (stack_.size() < 2 || !(stack_.back() & kIsArray)) throw Error("journal: end_array without begin_array");
-  stack_.pop_back();
+  if (depth_ < 2 || !(stack_[depth_ - 1] & kIsArray)) throw Error("journal: end_array without begin_array");
+  --depth_;
   out_->push_back(']');
   return *this;
 }
 
 void EntryWriter::commit() {
-  if (stack_.size() != 1) throw Error("journal: entry committed with an open object or array");
+  if (depth_ != 1) throw Error("journal: entry committed with an open object or array");
   journal_->commit_line();
 }
 

@@ -51,7 +51,10 @@ class EntryWriter {
   void key(std::string_view k);
   StrategyJournal* journal_;
   std::string* out_;
-  std::vector<std::uint8_t> stack_;  // per open container: bit0 = has members, bit1 = is array
+  void push(std::uint8_t flags);
+  static constexpr std::size_t kMaxDepth = 16;
+  std::uint8_t stack_[kMaxDepth] = {};  // per open container: bit0 = has members, bit1 = is array
+  std::size_t depth_ = 0;
 };
 
 class StrategyJournal {
