@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -81,10 +82,21 @@ Decimal Decimal::from_int(std::int64_t v, int scale) {
 Decimal Decimal::from_double(double v, int scale) {
   check_scale(scale);
   if (!std::isfinite(v)) throw Error(fmt::format("cannot convert {} to a decimal", v));
-  // Go through the shortest round-trip text so that 13.81 becomes exactly 13.81.
-  const std::string text = fmt::format("{}", v);
-  if (text.find_first_of("eE") == std::string::npos) {
-    Decimal exact = parse(text);
+  // Go through the shortest round-trip text so that 13.81 becomes exactly 13.81 (on the stack:
+  // this runs per bar in stop managers).
+  // Fixed notation for decimal exponents in [-4, 16), as fmt's and Python's shortest repr.
+  char buf[48];
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
+  const std::string_view sci(buf, static_cast<std::size_t>(r.ptr - buf));
+  const std::size_t e = sci.find('e');
+  int exponent = 0;
+  std::from_chars(sci.data() + e + (sci[e + 1] == '+' ? 2 : 1), sci.data() + sci.size(), exponent);
+  // Numbers of more than 18 significant decimals (tiny ones) do not fit the exact path; they take
+  // the scaled one below, like those in exponent notation.
+  const std::size_t digits = e - (sci[0] == '-' ? 1 : 0) - (sci.find('.') < e ? 1 : 0);
+  if (exponent >= -4 && exponent < 16 && static_cast<int>(digits) - exponent - 1 <= 18) {
+    r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+    Decimal exact = parse(std::string_view(buf, static_cast<std::size_t>(r.ptr - buf)));
     return exact.rescale(scale);
   }
   const long double scaled = static_cast<long double>(v) * kPow10[scale];

@@ -1,11 +1,14 @@
 #include "backend/core/decimal.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdint>
+#include <optional>
 
 #include "backend/core/diagnostics.h"
+#include "backend/core/random.h"
 
 namespace st {
 namespace {
@@ -70,6 +73,47 @@ TEST(Decimal, FromDoubleExactKeepsTheDataDecimals) {
   EXPECT_EQ(Decimal::from_double_exact(0.00001234).to_string(), "0.00001234");  // exponent text path
   EXPECT_EQ(Decimal::from_double_exact(42000).scale(), 0);
   EXPECT_EQ(Decimal::from_double_exact(1.0 / 3.0, 6).to_string(), "0.333333");
+}
+}  // namespace
+}  // namespace st
+
+namespace st {
+namespace {
+// from_double goes through text on the stack; it must give what the text of fmt's shortest
+// representation gives (the definition it had), for every magnitude.
+TEST(Decimal, FromDoubleEqualsParsingTheShortestText) {
+  Xoshiro256 rng(42);
+  for (int i = 0; i < 200000; ++i) {
+    const double mantissa = static_cast<double>(rng.next() >> 11) * 0x1.0p-53;
+    const int exp10 = static_cast<int>(rng.next() % 24) - 8;
+    double v = mantissa * std::pow(10.0, exp10);
+    if (i % 3 == 0) v = std::round(v * 100) / 100;  // prices with few decimals
+    if (i % 7 == 0) v = -v;
+    const int scale = static_cast<int>(rng.next() % 9);
+    const std::string text = fmt::format("{}", v);
+    auto old_way = [&]() -> std::optional<Decimal> {
+      try {
+        const auto dot = text.find('.');
+        const bool fits = dot == std::string::npos || text.size() - dot - 1 <= 18;
+        if (text.find_first_of("eE") == std::string::npos && fits) return Decimal::parse(text).rescale(scale);
+        const long double scaled = static_cast<long double>(v) * std::pow(10.0L, scale);
+        if (std::fabs(scaled) > 9.2e18L) return std::nullopt;
+        return Decimal(static_cast<std::int64_t>(std::nearbyint(scaled)), scale);
+      } catch (const Error&) {
+        return std::nullopt;
+      }
+    };
+    std::optional<Decimal> got;
+    try {
+      got = Decimal::from_double(v, scale);
+    } catch (const Error&) {
+    }
+    const auto want = old_way();
+    ASSERT_EQ(got.has_value(), want.has_value()) << text << " at scale " << scale;
+    if (!got) continue;
+    ASSERT_EQ(got->raw(), want->raw()) << text << " at scale " << scale;
+    ASSERT_EQ(got->scale(), want->scale()) << text;
+  }
 }
 }  // namespace
 }  // namespace st

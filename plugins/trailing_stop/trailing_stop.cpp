@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
-#include <vector>
 
 #include "backend/api/plugin.h"
 
@@ -14,47 +14,62 @@ void TrailingStop::bind(BindContext& ctx) {
   multiple_ = params().get_double("multiple");
 }
 
+// Restores the working copy from the state (a restarted paper/live worker continues its trails).
+void TrailingStop::load() {
+  loaded_ = true;
+  const auto& best = state()["best_close"];
+  if (!best.is_object()) return;
+  for (auto it = best.begin(); it != best.end(); ++it)
+    if (const auto id = Uuid::parse(it.key()); id && it.value().is_number())
+      tracked_.push_back({TradeId{*id}, it.value().get<double>()});
+}
+
+void TrailingStop::save() {
+  auto best = nlohmann::ordered_json::object();
+  for (const auto& t : tracked_) best[t.id.to_string()] = t.best;
+  state()["best_close"] = std::move(best);
+  commit_state();
+}
+
 void TrailingStop::on_bar(const TradingContext& market, ExecutionContext& ctx) {
+  if (!loaded_) load();
   const auto positions = ctx.ledger().open_positions();
-  auto& best = state()["best_close"];
-  if (!best.is_object()) best = nlohmann::ordered_json::object();
   const double atr = market.value(atr_);
   const double close = market.bar().close;
   bool changed = false;
   // Forget trades that are no longer open.
-  std::vector<std::string> gone;
-  for (auto it = best.begin(); it != best.end(); ++it) {
-    bool open = false;
-    for (const auto& p : positions) open = open || p.trade_id.to_string() == it.key();
-    if (!open) gone.push_back(it.key());
-  }
-  for (const auto& k : gone) best.erase(k), changed = true;
+  const auto before = tracked_.size();
+  std::erase_if(tracked_, [&](const Tracked& t) {
+    for (const auto& p : positions)
+      if (p.trade_id == t.id) return false;
+    return true;
+  });
+  changed = tracked_.size() != before;
   if (std::isnan(atr)) {
-    if (changed) commit_state();
+    if (changed) save();
     return;
   }
-  struct Move {
-    TradeId id;
-    Decimal stop;
-    std::string why;
-  };
-  std::vector<Move> moves;
+  moves_.clear();
   for (const auto& p : positions) {
-    const std::string key = p.trade_id.to_string();
     const bool is_long = p.direction == Direction::kLong;
-    double b = best.contains(key) ? best[key].get<double>() : close;
-    const double improved = is_long ? std::max(b, close) : std::min(b, close);
-    if (!best.contains(key) || improved != b) best[key] = improved, changed = true;
-    b = improved;
+    auto it = std::find_if(tracked_.begin(), tracked_.end(), [&](const Tracked& t) { return t.id == p.trade_id; });
+    if (it == tracked_.end()) {
+      tracked_.push_back({p.trade_id, close});
+      it = tracked_.end() - 1;
+      changed = true;
+    }
+    const double improved = is_long ? std::max(it->best, close) : std::min(it->best, close);
+    if (improved != it->best) it->best = improved, changed = true;
+    const double b = it->best;
     const double trail = is_long ? b - multiple_ * atr : b + multiple_ * atr;
     const Decimal stop = Decimal::from_double(trail, market.instrument().price_precision);
     const bool tighter = p.stop_loss.is_zero() || (is_long ? stop > p.stop_loss : stop < p.stop_loss);
     if (tighter && stop.raw() > 0)
-      moves.push_back({p.trade_id, stop,
-                       fmt::format("best close {:.6g} {} {} x ATR {:.6g}", b, is_long ? "-" : "+", multiple_, atr)});
+      moves_.push_back({p.trade_id, stop,
+                        fmt::format("best close {:.6g} {} {} x ATR {:.6g}", b, is_long ? "-" : "+", multiple_, atr)});
   }
-  if (changed) commit_state();
-  for (auto& m : moves) ctx.move_stop(m.id, m.stop, std::move(m.why));
+  if (changed) save();
+  for (auto& m : moves_) ctx.move_stop(m.id, m.stop, std::move(m.why));
 }
 
 ST_REGISTER_PLUGIN("trailing_stop", TrailingStop);

@@ -1,4 +1,6 @@
 #pragma once
+#include <vector>
+
 #include "backend/api/worker.h"
 
 namespace st::plugins {
@@ -9,8 +11,25 @@ class TrailingStop final : public ExecutionWorker, public Stateful {
   void on_bar(const TradingContext& market, ExecutionContext& ctx) override;
 
  private:
+  void load();
+  void save();
   ColumnId atr_ = 0;
   double multiple_ = 3;
+  // The best close per open trade: the working copy of state()["best_close"], kept as values so
+  // that a bar on which nothing changes costs no allocation; the JSON state is rewritten (and
+  // committed) only when something changed.
+  struct Tracked {
+    TradeId id;
+    double best = 0;
+  };
+  std::vector<Tracked> tracked_;
+  bool loaded_ = false;
+  struct Move {
+    TradeId id;
+    Decimal stop;
+    std::string why;
+  };
+  std::vector<Move> moves_;
 };
 
 }  // namespace st::plugins
