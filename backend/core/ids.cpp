@@ -14,12 +14,22 @@ int hex_value(char c) {
 }  // namespace
 
 void Uuid::write(char out[36]) const {
-  int pos = 0;
-  for (int i = 0; i < 32; ++i) {
-    if (i == 8 || i == 12 || i == 16 || i == 20) out[pos++] = '-';
-    const std::uint64_t word = i < 16 ? hi : lo;
-    const int shift = 60 - 4 * (i % 16);
-    out[pos++] = kHex[(word >> shift) & 0xF];
+  // Two hex digits per byte from a table (this runs for every causal id of every journal entry).
+  static constexpr auto kPairs = [] {
+    std::array<char, 512> t{};
+    for (int i = 0; i < 256; ++i) {
+      t[2 * i] = kHex[i >> 4];
+      t[2 * i + 1] = kHex[i & 15];
+    }
+    return t;
+  }();
+  char* p = out;
+  for (int byte = 0; byte < 16; ++byte) {
+    if (byte == 4 || byte == 6 || byte == 8 || byte == 10) *p++ = '-';
+    const std::uint64_t word = byte < 8 ? hi : lo;
+    const unsigned v = static_cast<unsigned>(word >> (56 - 8 * (byte % 8))) & 0xFF;
+    *p++ = kPairs[2 * v];
+    *p++ = kPairs[2 * v + 1];
   }
 }
 
