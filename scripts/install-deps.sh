@@ -9,6 +9,8 @@ packages=(
   libsnappy-dev libzstd-dev zlib1g-dev libhowardhinnant-date-dev tzdata
   chromium
 )
+# Node.js runs the test oracles of tests/parquet (DuckDB, arrow-rs); only when no node is there.
+command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

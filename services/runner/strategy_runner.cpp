@@ -12,6 +12,7 @@
 #include "backend/core/atomic_file.h"
 #include "backend/data/csv.h"
 #include "backend/data/synth.h"
+#include "backend/dataio/import.h"
 #include "backend/execution/backtest_environment.h"
 #include "backend/journal/journal.h"
 #include "backend/journal/journal_persistor.h"
@@ -67,6 +68,8 @@ std::string resolve_path(const config::ConfigSet& cfg, const std::string& p) {
   fs::path candidate = base / cfg.platform.data_dir / path;
   if (fs::exists(candidate)) return candidate.string();
   candidate = fs::path(cfg.dir) / path;
+  if (fs::exists(candidate)) return candidate.string();
+  candidate = base / path;  // relative to the project (the config dir's parent)
   if (fs::exists(candidate)) return candidate.string();
   return path.string();
 }
@@ -549,14 +552,14 @@ LinkSummary LinkRun::run() {
     source = options_.source();
     data_name = source->name();
   } else if (options_.data_override) {
-    source = open_csv(*options_.data_override);
+    source = open_bars(*options_.data_override);
     data_name = *options_.data_override;
   } else if (link_.data && link_.data->synth) {
     source = make_synth(*link_.data->synth, instrument.timeframe_ns);
     data_name = fmt::format("synth(seed={}, bars={})", link_.data->synth->seed, link_.data->synth->bars);
   } else if (link_.data) {
     data_name = resolve_path(cfg_, link_.data->path);
-    source = open_csv(data_name);
+    source = open_bars(data_name);
   } else {
     throw Error(fmt::format("strategy link \"{}\" has no data source (data: {{path: ...}} or --data)", link_.name));
   }
@@ -612,6 +615,7 @@ LinkSummary LinkRun::run() {
         s.first_bar = format_iso(ctx.time());
         started = true;
       }
+      if (options_.bar_hook) options_.bar_hook(ctx.bar_index() + 1, journal_->count());
       if (options_.progress && (ctx.bar_index() & 0xFFFF) == 0xFFFF) {
         progress.bars = ctx.bar_index() + 1;
         options_.progress(progress);

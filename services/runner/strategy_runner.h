@@ -43,6 +43,9 @@ struct RunOptions {
   // new entries are appended after them; the outputs are then written as an uninterrupted run
   // writes them. A difference (config, data or plugins changed) stops with the line that differs.
   bool resume = false;
+  // Called after every bar with the bars done and the journal entries written so far (benchmarks
+  // tell quiet bars, which journal nothing, from the others). Unset: no cost.
+  std::function<void(std::int64_t bars, std::uint64_t journal_entries)> bar_hook;
   // Bars between checkpoints: the journal is synced to disk and ledger.json replaced atomically.
   std::int64_t checkpoint_bars = 65536;
 };

@@ -1,0 +1,1287 @@
+#include "backend/parquet/parquet_reader.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <stdexcept>
+#include <type_traits>
+#include <utility>
+
+#include "backend/core/diagnostics.h"
+#include "backend/core/time.h"
+#include "backend/parquet/encodings.h"
+
+namespace st::parquet {
+
+const char* to_string(Logical logical) {
+  switch (logical) {
+    case Logical::kNone:
+      return "none";
+    case Logical::kString:
+      return "STRING";
+    case Logical::kEnum:
+      return "ENUM";
+    case Logical::kJson:
+      return "JSON";
+    case Logical::kUuid:
+      return "UUID";
+    case Logical::kDate:
+      return "DATE";
+    case Logical::kTimeMillis:
+      return "TIME(MILLIS)";
+    case Logical::kTimeMicros:
+      return "TIME(MICROS)";
+    case Logical::kTimeNanos:
+      return "TIME(NANOS)";
+    case Logical::kTimestampMillis:
+      return "TIMESTAMP(MILLIS)";
+    case Logical::kTimestampMicros:
+      return "TIMESTAMP(MICROS)";
+    case Logical::kTimestampNanos:
+      return "TIMESTAMP(NANOS)";
+    case Logical::kInt:
+      return "INTEGER";
+    case Logical::kDecimal:
+      return "DECIMAL";
+    case Logical::kOther:
+      return "other";
+  }
+  return "?";
+}
+
+std::size_t ColumnData::size() const {
+  switch (type) {
+    case PhysicalType::kBoolean:
+      return boolean.size();
+    case PhysicalType::kInt32:
+      return i32.size();
+    case PhysicalType::kInt64:
+    case PhysicalType::kInt96:
+      return i64.size();
+    case PhysicalType::kFloat:
+      return f32.size();
+    case PhysicalType::kDouble:
+      return f64.size();
+    case PhysicalType::kByteArray:
+    case PhysicalType::kFixedLenByteArray:
+      return str.size();
+  }
+  return 0;
+}
+
+namespace {
+
+// ---- File access --------------------------------------------------------------------------------
+
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  Fd& operator=(Fd&& o) noexcept {
+    if (this != &o) {
+      if (fd_ >= 0) ::close(fd_);
+      fd_ = std::exchange(o.fd_, -1);
+    }
+    return *this;
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_ = -1;
+};
+
+// A byte buffer that is not zero-filled when it grows (pages are overwritten whole).
+class Buffer {
+ public:
+  std::span<std::uint8_t> resize(std::size_t n) {
+    if (n > capacity_) {
+      data_ = std::make_unique_for_overwrite<std::uint8_t[]>(n);
+      capacity_ = n;
+    }
+    size_ = n;
+    return {data_.get(), n};
+  }
+  ByteSpan span() const { return {data_.get(), size_}; }
+
+ private:
+  std::unique_ptr<std::uint8_t[]> data_;
+  std::size_t capacity_ = 0, size_ = 0;
+};
+
+void read_exact(int fd, std::uint64_t offset, std::span<std::uint8_t> out, const std::string& what) {
+  std::size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t r = ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      throw Error(fmt::format("cannot read {}: {}", what, std::strerror(errno)));
+    }
+    if (r == 0) throw Error(fmt::format("the file ended while reading {} (was it truncated?)", what));
+    done += static_cast<std::size_t>(r);
+  }
+}
+
+std::string hex4(const std::uint8_t* p) {
+  return fmt::format("{:02x} {:02x} {:02x} {:02x}", p[0], p[1], p[2], p[3]);
+}
+
+// ---- Schema -------------------------------------------------------------------------------------
+
+Logical time_logical(thrift::TimeUnit unit, bool timestamp) {
+  switch (unit) {
+    case thrift::TimeUnit::kMillis:
+      return timestamp ? Logical::kTimestampMillis : Logical::kTimeMillis;
+    case thrift::TimeUnit::kMicros:
+      return timestamp ? Logical::kTimestampMicros : Logical::kTimeMicros;
+    case thrift::TimeUnit::kNanos:
+      return timestamp ? Logical::kTimestampNanos : Logical::kTimeNanos;
+  }
+  return Logical::kOther;
+}
+
+void set_int(ColumnInfo& c, int bits, bool is_signed) {
+  c.logical = Logical::kInt;
+  c.int_bits = bits;
+  c.int_signed = is_signed;
+}
+
+void apply_converted_type(const thrift::SchemaElement& e, ColumnInfo& c) {
+  using C = ConvertedType;
+  switch (*e.converted_type) {
+    case C::kUtf8:
+      c.logical = Logical::kString;
+      break;
+    case C::kEnum:
+      c.logical = Logical::kEnum;
+      break;
+    case C::kJson:
+      c.logical = Logical::kJson;
+      break;
+    case C::kDate:
+      c.logical = Logical::kDate;
+      break;
+    case C::kTimeMillis:
+      c.logical = Logical::kTimeMillis;
+      break;
+    case C::kTimeMicros:
+      c.logical = Logical::kTimeMicros;
+      break;
+    case C::kTimestampMillis:
+      c.logical = Logical::kTimestampMillis;
+      break;
+    case C::kTimestampMicros:
+      c.logical = Logical::kTimestampMicros;
+      break;
+    case C::kDecimal:
+      c.logical = Logical::kDecimal;
+      c.decimal_scale = e.scale.value_or(0);
+      c.decimal_precision = e.precision.value_or(0);
+      break;
+    case C::kUint8:
+      set_int(c, 8, false);
+      break;
+    case C::kUint16:
+      set_int(c, 16, false);
+      break;
+    case C::kUint32:
+      set_int(c, 32, false);
+      break;
+    case C::kUint64:
+      set_int(c, 64, false);
+      break;
+    case C::kInt8:
+      set_int(c, 8, true);
+      break;
+    case C::kInt16:
+      set_int(c, 16, true);
+      break;
+    case C::kInt32:
+      set_int(c, 32, true);
+      break;
+    case C::kInt64:
+      set_int(c, 64, true);
+      break;
+    default:
+      c.logical = Logical::kOther;
+      break;
+  }
+}
+
+ColumnInfo column_info(const thrift::SchemaElement& e) {
+  ColumnInfo c;
+  c.name = e.name;
+  c.type = *e.type;
+  c.optional = e.repetition_type == Repetition::kOptional;
+  c.type_length = e.type_length.value_or(0);
+  if (e.logical_type) {
+    const auto& lt = *e.logical_type;
+    using K = thrift::LogicalType::Kind;
+    switch (lt.kind) {
+      case K::kString:
+        c.logical = Logical::kString;
+        break;
+      case K::kEnum:
+        c.logical = Logical::kEnum;
+        break;
+      case K::kJson:
+        c.logical = Logical::kJson;
+        break;
+      case K::kUuid:
+        c.logical = Logical::kUuid;
+        break;
+      case K::kDate:
+        c.logical = Logical::kDate;
+        break;
+      case K::kTime:
+      case K::kTimestamp:
+        c.logical = time_logical(lt.unit, lt.kind == K::kTimestamp);
+        c.utc = lt.adjusted_to_utc;
+        break;
+      case K::kInteger:
+        c.logical = Logical::kInt;
+        c.int_bits = lt.bit_width;
+        c.int_signed = lt.is_signed;
+        break;
+      case K::kDecimal:
+        c.logical = Logical::kDecimal;
+        c.decimal_scale = lt.decimal_scale;
+        c.decimal_precision = lt.decimal_precision;
+        break;
+      default:
+        c.logical = Logical::kOther;
+        break;
+    }
+  } else if (e.converted_type) {
+    apply_converted_type(e, c);
+  }
+  if (c.type == PhysicalType::kInt96) {
+    c.logical = Logical::kTimestampNanos;  // converted by the reader
+    c.utc = true;
+  }
+  return c;
+}
+
+bool known_type(PhysicalType t) {
+  const auto v = static_cast<std::int32_t>(t);
+  return v >= 0 && v <= 7;
+}
+
+// Bytes one value takes in PLAIN encoding; 0 when unbounded (BYTE_ARRAY).
+std::size_t plain_width(const ColumnInfo& c) {
+  switch (c.type) {
+    case PhysicalType::kBoolean:
+      return 1;
+    case PhysicalType::kInt32:
+    case PhysicalType::kFloat:
+      return 4;
+    case PhysicalType::kInt64:
+    case PhysicalType::kDouble:
+      return 8;
+    case PhysicalType::kInt96:
+      return 12;
+    case PhysicalType::kFixedLenByteArray:
+      return static_cast<std::size_t>(c.type_length);
+    case PhysicalType::kByteArray:
+      return 0;
+  }
+  return 0;
+}
+
+// ---- Column chunk decoding ----------------------------------------------------------------------
+
+template <class T>
+class ChunkDecoder {
+ public:
+  ChunkDecoder(const ColumnInfo& info, const ReaderLimits& limits, Codec codec, std::int64_t expected,
+               std::vector<T>& values, std::vector<std::uint8_t>& valid)
+      : info_(info), limits_(limits), codec_(codec), expected_(expected), values_(values), valid_(valid) {}
+
+  std::int64_t values_read() const { return values_read_; }
+
+  void page(const thrift::PageHeader& h, ByteSpan body) {
+    switch (h.type) {
+      case PageType::kDictionaryPage:
+        return dictionary_page(h, body);
+      case PageType::kDataPage:
+        return data_page_v1(h, body);
+      case PageType::kDataPageV2:
+        return data_page_v2(h, body);
+      default:
+        return;  // index pages and page types of newer writers carry no values: skipped
+    }
+  }
+
+ private:
+  static constexpr bool kIsString = std::is_same_v<T, std::string>;
+
+  void check_value_count(std::int64_t n, const char* what) {
+    if (n < 0) throw Error(fmt::format("{} is {}; expected a count >= 0", what, n));
+    const std::size_t per_value = sizeof(T);
+    if (static_cast<std::uint64_t>(n) > limits_.max_page_bytes / per_value)
+      throw Error(
+          fmt::format("{} is {}: more than the {} values of {} bytes one page may decode to "
+                      "(ReaderLimits::max_page_bytes)",
+                      what, n, limits_.max_page_bytes / per_value, per_value));
+  }
+
+  // A page of n fixed-width values cannot need more than this many bytes, whatever the encoding.
+  void check_uncompressed_size(std::int32_t size, std::int64_t n) {
+    const std::size_t width = plain_width(info_);
+    if (width == 0) return;
+    const std::uint64_t most = (std::uint64_t{64} << 10) + static_cast<std::uint64_t>(n) * (width + 8);
+    if (static_cast<std::uint64_t>(size) > most)
+      throw Error(
+          fmt::format("uncompressed_page_size {} is more than {} values of {} bytes can need (at most {})",
+                      size, n, width, most));
+  }
+
+  ByteSpan uncompress(ByteSpan compressed, std::int64_t size) {
+    if (size < 0 || static_cast<std::uint64_t>(size) > limits_.max_page_bytes)
+      throw Error(fmt::format("uncompressed size {} is outside 0..{} (ReaderLimits::max_page_bytes)", size,
+                              limits_.max_page_bytes));
+    if (codec_ == Codec::kUncompressed) {
+      if (compressed.size() != static_cast<std::size_t>(size))
+        throw Error(
+            fmt::format("page is UNCOMPRESSED but holds {} bytes where uncompressed_page_size says {}",
+                        compressed.size(), size));
+      return compressed;
+    }
+    decompress(codec_, compressed, scratch_.resize(static_cast<std::size_t>(size)));
+    return scratch_.span();
+  }
+
+  void begin_data_page(std::int64_t n) {
+    check_value_count(n, "num_values");
+    if (values_read_ + n > expected_)
+      throw Error(
+          fmt::format("page holds {} values after {} already read, more than the {} of the column chunk", n,
+                      values_read_, expected_));
+  }
+
+  void dictionary_page(const thrift::PageHeader& h, ByteSpan body) {
+    if (!h.dictionary_page_header) throw Error("DICTIONARY_PAGE has no dictionary_page_header");
+    if (have_dictionary_) throw Error("a second dictionary page; a column chunk has at most one");
+    if (values_read_ > 0) throw Error("dictionary page after data pages; it must come first");
+    const auto& d = *h.dictionary_page_header;
+    if (d.encoding != Encoding::kPlain && d.encoding != Encoding::kPlainDictionary)
+      throw Error(fmt::format("dictionary page in encoding {}; expected PLAIN or PLAIN_DICTIONARY",
+                              to_string(d.encoding)));
+    check_value_count(d.num_values, "dictionary num_values");
+    check_uncompressed_size(h.uncompressed_page_size, d.num_values);
+    const ByteSpan data = uncompress(body, h.uncompressed_page_size);
+    dictionary_.clear();
+    decode_plain_values(data, static_cast<std::size_t>(d.num_values), dictionary_, limits_.max_page_bytes);
+    have_dictionary_ = true;
+  }
+
+  void data_page_v1(const thrift::PageHeader& h, ByteSpan body) {
+    if (!h.data_page_header) throw Error("DATA_PAGE has no data_page_header");
+    const auto& d = *h.data_page_header;
+    begin_data_page(d.num_values);
+    check_uncompressed_size(h.uncompressed_page_size, d.num_values);
+    const auto n = static_cast<std::size_t>(d.num_values);
+    ByteSpan data = uncompress(body, h.uncompressed_page_size);
+    std::size_t present = n;
+    if (info_.optional) {
+      levels_.resize(n);
+      if (d.definition_level_encoding == Encoding::kRle) {
+        ByteCursor c(data);
+        const std::uint32_t length = c.u32_le("definition levels length");
+        RleDecoder(c.take(length, "definition levels"), 1).decode(levels_);
+        data = data.subspan(c.position());
+      } else if (d.definition_level_encoding == Encoding::kBitPacked) {
+        const std::size_t bytes = (n + 7) / 8;
+        if (bytes > data.size())
+          throw Error(
+              fmt::format("BIT_PACKED definition levels of {} values need {} bytes, the page holds {}", n,
+                          bytes, data.size()));
+        for (std::size_t i = 0; i < n; ++i) levels_[i] = (data[i / 8] >> (7 - i % 8)) & 1;  // MSB first
+        data = data.subspan(bytes);
+      } else {
+        throw Error(fmt::format("definition levels in encoding {}; expected RLE or BIT_PACKED",
+                                to_string(d.definition_level_encoding)));
+      }
+      present = static_cast<std::size_t>(std::count(levels_.begin(), levels_.end(), 1u));
+    }
+    decode_page_values(d.encoding, data, n, present);
+  }
+
+  void data_page_v2(const thrift::PageHeader& h, ByteSpan body) {
+    if (!h.data_page_header_v2) throw Error("DATA_PAGE_V2 has no data_page_header_v2");
+    const auto& d = *h.data_page_header_v2;
+    begin_data_page(d.num_values);
+    check_uncompressed_size(h.uncompressed_page_size, d.num_values);
+    const auto n = static_cast<std::size_t>(d.num_values);
+    if (d.num_nulls < 0 || d.num_nulls > d.num_values)
+      throw Error(fmt::format("num_nulls {} outside 0..num_values {}", d.num_nulls, d.num_values));
+    const std::int64_t levels =
+        static_cast<std::int64_t>(d.definition_levels_byte_length) + d.repetition_levels_byte_length;
+    if (d.definition_levels_byte_length < 0 || d.repetition_levels_byte_length < 0 ||
+        levels > static_cast<std::int64_t>(body.size()) || levels > h.uncompressed_page_size)
+      throw Error(
+          fmt::format("level lengths {} + {} do not fit in the page ({} bytes compressed, {} uncompressed)",
+                      d.repetition_levels_byte_length, d.definition_levels_byte_length, body.size(),
+                      h.uncompressed_page_size));
+    const ByteSpan def = body.subspan(static_cast<std::size_t>(d.repetition_levels_byte_length),
+                                      static_cast<std::size_t>(d.definition_levels_byte_length));
+    const ByteSpan packed = body.subspan(static_cast<std::size_t>(levels));
+    const std::int64_t values_size = h.uncompressed_page_size - levels;
+    ByteSpan data;
+    if (d.is_compressed && codec_ != Codec::kUncompressed) {
+      data = uncompress(packed, values_size);
+    } else {
+      if (packed.size() != static_cast<std::size_t>(values_size))
+        throw Error(fmt::format("uncompressed values section holds {} bytes, the header says {}",
+                                packed.size(), values_size));
+      data = packed;
+    }
+    std::size_t present = n - static_cast<std::size_t>(d.num_nulls);
+    if (info_.optional) {
+      levels_.resize(n);
+      RleDecoder(def, 1).decode(levels_);
+      const auto ones = static_cast<std::size_t>(std::count(levels_.begin(), levels_.end(), 1u));
+      if (ones != present)
+        throw Error(
+            fmt::format("num_nulls is {} but the definition levels hold {} nulls", d.num_nulls, n - ones));
+    } else if (d.num_nulls != 0) {
+      throw Error(fmt::format("num_nulls is {} in a required column", d.num_nulls));
+    }
+    decode_page_values(d.encoding, data, n, present);
+  }
+
+  // Decodes `present` values and places them in the n rows of the page.
+  void decode_page_values(Encoding encoding, ByteSpan data, std::size_t n, std::size_t present) {
+    const std::size_t budget = string_budget();
+    const auto check_count = [&](std::size_t got) {
+      if (got != present)
+        throw Error(fmt::format("{} decoded {} values, expected {}", to_string(encoding), got, present));
+    };
+    if (!info_.optional) {
+      const std::size_t before = values_.size();
+      decode_values(encoding, data, present, values_, budget);
+      check_count(values_.size() - before);
+      count_strings(values_, before);
+    } else {
+      decoded_.clear();
+      decode_values(encoding, data, present, decoded_, budget);
+      check_count(decoded_.size());
+      count_strings(decoded_, 0);
+      std::size_t k = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        valid_.push_back(static_cast<std::uint8_t>(levels_[i]));
+        if (levels_[i] != 0) {
+          values_.push_back(std::move(decoded_[k++]));
+        } else {
+          values_.emplace_back();
+        }
+      }
+    }
+    values_read_ += static_cast<std::int64_t>(n);
+  }
+
+  std::size_t string_budget() const {
+    if constexpr (kIsString) {
+      return std::min(limits_.max_page_bytes, limits_.max_column_chunk_bytes -
+                                                  std::min(limits_.max_column_chunk_bytes, string_bytes_));
+    } else {
+      return limits_.max_page_bytes;
+    }
+  }
+
+  void count_strings(const std::vector<T>& v, std::size_t from) {
+    if constexpr (kIsString) {
+      for (std::size_t i = from; i < v.size(); ++i) string_bytes_ += v[i].size();
+      if (string_bytes_ > limits_.max_column_chunk_bytes)
+        throw Error(
+            fmt::format("decoded strings exceed the {} bytes allowed for one column chunk (ReaderLimits)",
+                        limits_.max_column_chunk_bytes));
+    }
+  }
+
+  void decode_plain_values(ByteSpan data, std::size_t count, std::vector<T>& out, std::size_t budget) {
+    if constexpr (std::is_same_v<T, std::uint8_t>) {
+      decode_plain_boolean(data, count, out);
+    } else if constexpr (std::is_same_v<T, std::int64_t>) {
+      if (info_.type == PhysicalType::kInt96) {
+        decode_plain_int96(data, count, out);
+      } else {
+        decode_plain(data, count, out);
+      }
+    } else if constexpr (kIsString) {
+      decode_plain_bytes(data, count, info_.type == PhysicalType::kFixedLenByteArray ? info_.type_length : -1,
+                         budget, out);
+    } else {
+      decode_plain(data, count, out);
+    }
+  }
+
+  void decode_dictionary_indices(ByteSpan data, std::size_t count, std::vector<T>& out, std::size_t budget) {
+    if (!have_dictionary_)
+      throw Error("the page is dictionary-encoded but the column chunk has no dictionary page");
+    if (count == 0) return;
+    ByteCursor c(data);
+    const int width = c.byte("dictionary index bit width");
+    if (width > 32) throw Error(fmt::format("dictionary index bit width {} exceeds 32", width));
+    indices_.resize(count);
+    RleDecoder(data.subspan(1), width).decode(indices_);
+    out.reserve(out.size() + count);
+    std::size_t used = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::uint32_t index = indices_[i];
+      if (index >= dictionary_.size())
+        throw Error(
+            fmt::format("dictionary index {} of value {} is out of range: the dictionary has {} entries",
+                        index, i, dictionary_.size()));
+      if constexpr (kIsString) {
+        used += dictionary_[index].size();
+        if (used > budget)
+          throw Error(fmt::format(
+              "dictionary values expand to more than the {} bytes allowed for one page (ReaderLimits)",
+              budget));
+      }
+      out.push_back(dictionary_[index]);
+    }
+  }
+
+  template <class U>
+  void decode_split(ByteSpan data, std::size_t count, std::vector<U>& out) {
+    const std::size_t start = out.size();
+    if (count > data.size() / sizeof(U))
+      throw Error(fmt::format("BYTE_STREAM_SPLIT: {} values of {} bytes need {} bytes, the page holds {}",
+                              count, sizeof(U), count * sizeof(U), data.size()));
+    out.resize(start + count);
+    decode_byte_stream_split(data, count, sizeof(U), reinterpret_cast<std::uint8_t*>(out.data() + start));
+  }
+
+  void decode_values(Encoding encoding, ByteSpan data, std::size_t count, std::vector<T>& out,
+                     std::size_t budget) {
+    const bool int96 = info_.type == PhysicalType::kInt96;
+    switch (encoding) {
+      case Encoding::kPlain:
+        return decode_plain_values(data, count, out, budget);
+      case Encoding::kPlainDictionary:
+      case Encoding::kRleDictionary:
+        return decode_dictionary_indices(data, count, out, budget);
+      default:
+        break;
+    }
+    if constexpr (std::is_same_v<T, std::uint8_t>) {
+      if (encoding == Encoding::kRle) {
+        ByteCursor c(data);
+        const std::uint32_t length = c.u32_le("RLE boolean length");
+        indices_.resize(count);
+        RleDecoder(c.take(length, "RLE booleans"), 1).decode(indices_);
+        for (std::uint32_t v : indices_) out.push_back(static_cast<std::uint8_t>(v));
+        return;
+      }
+    } else if constexpr (std::is_same_v<T, std::int32_t> || std::is_same_v<T, std::int64_t>) {
+      if (encoding == Encoding::kDeltaBinaryPacked && !int96) {
+        decode_delta_binary_packed(data, count, out);
+        return;
+      }
+      if (encoding == Encoding::kByteStreamSplit && !int96) return decode_split(data, count, out);
+    } else if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+      if (encoding == Encoding::kByteStreamSplit) return decode_split(data, count, out);
+    } else if constexpr (kIsString) {
+      const bool fixed = info_.type == PhysicalType::kFixedLenByteArray;
+      if (encoding == Encoding::kDeltaLengthByteArray && !fixed) {
+        decode_delta_length_byte_array(data, count, budget, out);
+        return;
+      }
+      if (encoding == Encoding::kDeltaByteArray) {
+        const std::size_t start = out.size();
+        decode_delta_byte_array(data, count, budget, out);
+        if (fixed) {
+          for (std::size_t i = start; i < out.size(); ++i)
+            if (out[i].size() != static_cast<std::size_t>(info_.type_length))
+              throw Error(
+                  fmt::format("DELTA_BYTE_ARRAY value {} has {} bytes in a FIXED_LEN_BYTE_ARRAY({}) column",
+                              i - start, out[i].size(), info_.type_length));
+        }
+        return;
+      }
+      if (encoding == Encoding::kByteStreamSplit && fixed) {
+        const auto width = static_cast<std::size_t>(info_.type_length);
+        if (count > data.size() / width)
+          throw Error(fmt::format("BYTE_STREAM_SPLIT: {} values of {} bytes need {} bytes, the page holds {}",
+                                  count, width, count * width, data.size()));
+        Bytes joined(count * width);
+        decode_byte_stream_split(data, count, width, joined.data());
+        for (std::size_t i = 0; i < count; ++i)
+          out.emplace_back(reinterpret_cast<const char*>(joined.data() + i * width), width);
+        return;
+      }
+    }
+    throw Error(fmt::format("encoding {} is not supported for {} columns", to_string(encoding),
+                            to_string(info_.type)));
+  }
+
+  const ColumnInfo& info_;
+  const ReaderLimits& limits_;
+  Codec codec_;
+  std::int64_t expected_;
+  std::vector<T>& values_;
+  std::vector<std::uint8_t>& valid_;
+  std::int64_t values_read_ = 0;
+  std::vector<T> dictionary_;
+  bool have_dictionary_ = false;
+  std::vector<T> decoded_;
+  std::vector<std::uint32_t> levels_, indices_;
+  Buffer scratch_;
+  std::size_t string_bytes_ = 0;
+};
+
+}  // namespace
+
+// ---- FileReader ---------------------------------------------------------------------------------
+
+struct FileReader::Impl {
+  std::string path;
+  ReaderLimits limits;
+  Fd fd;
+  std::uint64_t file_size = 0;
+  std::uint64_t footer_start = 0;  // first byte of the footer; column data lies in [4, footer_start)
+  thrift::FileMetaData meta;
+  std::vector<ColumnInfo> columns;
+
+  [[noreturn]] void fail(const std::string& msg) const { throw Error(fmt::format("{}: {}", path, msg)); }
+
+  void open() {
+    fd = Fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) fail(fmt::format("cannot open: {}", std::strerror(errno)));
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) fail(fmt::format("cannot stat: {}", std::strerror(errno)));
+    if (!S_ISREG(st.st_mode)) fail("not a regular file");
+    file_size = static_cast<std::uint64_t>(st.st_size);
+  }
+
+  void read_footer() {
+    if (file_size < 12)
+      fail(
+          fmt::format("not a Parquet file: {} bytes, fewer than the 12 of the magic, footer length and magic",
+                      file_size));
+    std::uint8_t head[4], tail[8];
+    try {
+      read_exact(fd.get(), 0, head, "the leading magic");
+      read_exact(fd.get(), file_size - 8, tail, "the footer length");
+    } catch (const Error& e) {
+      fail(e.what());
+    }
+    if (std::memcmp(head, "PAR1", 4) != 0)
+      fail(fmt::format("not a Parquet file: starts with bytes {}, expected \"PAR1\"", hex4(head)));
+    if (std::memcmp(tail + 4, "PARE", 4) == 0)
+      fail("the file is encrypted (footer magic \"PARE\"); encrypted files are not supported");
+    if (std::memcmp(tail + 4, "PAR1", 4) != 0)
+      fail(fmt::format("ends with bytes {}, expected the magic \"PAR1\" (truncated or not a Parquet file)",
+                       hex4(tail + 4)));
+    const std::uint64_t length =
+        static_cast<std::uint64_t>(tail[0]) | (static_cast<std::uint64_t>(tail[1]) << 8) |
+        (static_cast<std::uint64_t>(tail[2]) << 16) | (static_cast<std::uint64_t>(tail[3]) << 24);
+    if (length > file_size - 12)
+      fail(fmt::format("footer length {} exceeds the {} bytes between the magics (file size {})", length,
+                       file_size - 12, file_size));
+    if (length > limits.max_footer_bytes)
+      fail(fmt::format("footer length {} exceeds the limit of {} bytes (ReaderLimits::max_footer_bytes)",
+                       length, limits.max_footer_bytes));
+    if (length == 0) fail("footer length is 0; expected a FileMetaData");
+    footer_start = file_size - 8 - length;
+    Bytes footer(static_cast<std::size_t>(length));
+    const std::string where = fmt::format("footer ({} bytes at offset {})", length, footer_start);
+    try {
+      read_exact(fd.get(), footer_start, footer, where);
+      meta = thrift::decode_file_metadata(footer, limits.max_thrift_depth);
+    } catch (const Error& e) {
+      fail(fmt::format("{}: {}", where, e.what()));
+    }
+    if (meta.encrypted)
+      fail("footer: the file is encrypted (encryption_algorithm set); encrypted files are not supported");
+  }
+
+  void build_schema() {
+    const auto& schema = meta.schema;
+    if (schema.empty()) fail("footer: the schema is empty; expected a root element and columns");
+    const auto& root = schema[0];
+    if (root.type)
+      fail(fmt::format("footer: the schema root \"{}\" is a primitive column; expected a group", root.name));
+    for (std::size_t i = 1; i < schema.size(); ++i) {
+      const auto& e = schema[i];
+      if (e.num_children || !e.type)
+        fail(fmt::format(
+            "footer: column \"{}\" is a group (a nested struct, list or map); only flat schemas of primitive "
+            "columns are supported",
+            e.name));
+      if (e.repetition_type == Repetition::kRepeated)
+        fail(fmt::format(
+            "footer: column \"{}\" is REPEATED (a list); only flat schemas of required and optional columns "
+            "are supported",
+            e.name));
+      if (e.repetition_type && *e.repetition_type != Repetition::kOptional &&
+          *e.repetition_type != Repetition::kRequired)
+        fail(fmt::format("footer: column \"{}\" has unknown repetition type {}", e.name,
+                         static_cast<std::int32_t>(*e.repetition_type)));
+      if (!known_type(*e.type))
+        fail(fmt::format("footer: column \"{}\" has unknown physical type {}", e.name,
+                         static_cast<std::int32_t>(*e.type)));
+      if (*e.type == PhysicalType::kFixedLenByteArray &&
+          (!e.type_length || *e.type_length <= 0 ||
+           static_cast<std::size_t>(*e.type_length) > limits.max_page_bytes))
+        fail(fmt::format("footer: FIXED_LEN_BYTE_ARRAY column \"{}\" has type_length {}; expected 1..{}",
+                         e.name, e.type_length.value_or(0), limits.max_page_bytes));
+      columns.push_back(column_info(e));
+    }
+    if (root.num_children.value_or(0) != static_cast<std::int64_t>(columns.size()))
+      fail(fmt::format("footer: the schema root says {} children, the schema lists {} columns",
+                       root.num_children.value_or(0), columns.size()));
+  }
+
+  void check_row_groups() {
+    std::int64_t total = 0;
+    for (std::size_t g = 0; g < meta.row_groups.size(); ++g) {
+      const auto& rg = meta.row_groups[g];
+      if (rg.num_rows < 0) fail(fmt::format("footer: row group {} has num_rows {}", g, rg.num_rows));
+      if (__builtin_add_overflow(total, rg.num_rows, &total))
+        fail("footer: the row groups' num_rows overflow");
+      if (rg.columns.size() != columns.size())
+        fail(fmt::format("footer: row group {} has {} column chunks, the schema has {} columns", g,
+                         rg.columns.size(), columns.size()));
+      for (std::size_t c = 0; c < columns.size(); ++c) {
+        const auto& cc = rg.columns[c];
+        const auto where = fmt::format("footer: row group {}, column {} ({})", g, c, columns[c].name);
+        if (cc.encrypted) fail(where + ": the column chunk is encrypted; encrypted files are not supported");
+        if (cc.file_path)
+          fail(fmt::format(
+              "{}: the column chunk is in another file (\"{}\"); external column chunks are not supported",
+              where, *cc.file_path));
+        if (!cc.meta_data) fail(where + ": the column chunk has no meta_data");
+        const auto& md = *cc.meta_data;
+        if (md.type != columns[c].type)
+          fail(fmt::format("{}: column chunk type {} differs from the schema's {}", where, to_string(md.type),
+                           to_string(columns[c].type)));
+        if (md.path_in_schema.size() != 1 || md.path_in_schema[0] != columns[c].name)
+          fail(fmt::format("{}: path_in_schema is [{}], expected [{}]", where,
+                           fmt::join(md.path_in_schema, ", "), columns[c].name));
+        if (md.num_values < 0) fail(fmt::format("{}: num_values is {}", where, md.num_values));
+      }
+    }
+    if (total != meta.num_rows)
+      fail(fmt::format("footer: num_rows is {} but the row groups hold {} rows", meta.num_rows, total));
+  }
+
+  template <class T>
+  void decode_chunk(const std::string& where, const ColumnInfo& info, const thrift::ColumnMetaData& md,
+                    std::uint64_t start, ByteSpan chunk, std::vector<T>& values,
+                    std::vector<std::uint8_t>& valid) const {
+    const auto n = static_cast<std::uint64_t>(md.num_values);
+    const std::uint64_t per_row = sizeof(T) + (info.optional ? 1 : 0);
+    if (n > limits.max_column_chunk_bytes / per_row)
+      throw Error(fmt::format(
+          "{} values of {} bytes exceed the {} bytes allowed for one decoded column chunk (ReaderLimits)", n,
+          per_row, limits.max_column_chunk_bytes));
+    // Reserve what the footer says only up to a point: it is not verified yet (vectors grow).
+    const auto reserve = static_cast<std::size_t>(std::min<std::uint64_t>(n, std::uint64_t{1} << 20));
+    values.reserve(reserve);
+    if (info.optional) valid.reserve(reserve);
+    ChunkDecoder<T> decoder(info, limits, md.codec, md.num_values, values, valid);
+    std::size_t pos = 0;
+    for (int page = 0; decoder.values_read() < md.num_values; ++page) {
+      try {
+        if (pos >= chunk.size())
+          throw Error(
+              fmt::format("the column chunk ends (total_compressed_size {}) after {} of its {} values",
+                          chunk.size(), decoder.values_read(), md.num_values));
+        std::size_t header_size = 0;
+        thrift::PageHeader h;
+        try {
+          h = thrift::decode_page_header(chunk.subspan(pos), header_size, limits.max_thrift_depth);
+        } catch (const Error& e) {
+          throw Error(fmt::format("page header at file offset {}: {}", start + pos, e.what()));
+        }
+        const std::size_t left = chunk.size() - pos - header_size;
+        if (h.compressed_page_size < 0 || static_cast<std::size_t>(h.compressed_page_size) > left)
+          throw Error(
+              fmt::format("compressed_page_size {} does not fit in the {} bytes left of the column chunk",
+                          h.compressed_page_size, left));
+        if (static_cast<std::size_t>(h.compressed_page_size) > limits.max_page_bytes)
+          throw Error(fmt::format(
+              "compressed_page_size {} exceeds the limit of {} bytes (ReaderLimits::max_page_bytes)",
+              h.compressed_page_size, limits.max_page_bytes));
+        if (h.uncompressed_page_size < 0 ||
+            static_cast<std::size_t>(h.uncompressed_page_size) > limits.max_page_bytes)
+          throw Error(fmt::format("uncompressed_page_size {} is outside 0..{} (ReaderLimits::max_page_bytes)",
+                                  h.uncompressed_page_size, limits.max_page_bytes));
+        decoder.page(h, chunk.subspan(pos + header_size, static_cast<std::size_t>(h.compressed_page_size)));
+        pos += header_size + static_cast<std::size_t>(h.compressed_page_size);
+      } catch (const Error& e) {
+        throw Error(fmt::format("{}, page {}: {}", where, page, e.what()));
+      }
+    }
+  }
+
+  // Errors of a page come out whole ("WHERE, page P: ..."); others without the WHERE prefix.
+  ColumnData read_chunk(int row_group, int column, const std::string& where) const {
+    const auto& rg = meta.row_groups[static_cast<std::size_t>(row_group)];
+    const auto& md = *rg.columns[static_cast<std::size_t>(column)].meta_data;
+    const ColumnInfo& info = columns[static_cast<std::size_t>(column)];
+    ColumnData out;
+    out.type = info.type;
+    if (md.num_values != rg.num_rows)
+      throw Error(fmt::format("the column chunk holds {} values, the row group has {} rows", md.num_values,
+                              rg.num_rows));
+    if (!can_decompress(md.codec))
+      throw Error(fmt::format(
+          "compression codec {} is not supported; expected UNCOMPRESSED, SNAPPY, GZIP, ZSTD or LZ4_RAW",
+          to_string(md.codec)));
+    if (md.num_values == 0) return out;
+    std::int64_t start = md.data_page_offset;
+    if (md.dictionary_page_offset && *md.dictionary_page_offset > 0)
+      start = std::min(start, *md.dictionary_page_offset);
+    const std::int64_t length = md.total_compressed_size;
+    if (start < 4 || length <= 0 || static_cast<std::uint64_t>(start) > footer_start ||
+        static_cast<std::uint64_t>(length) > footer_start - static_cast<std::uint64_t>(start))
+      throw Error(fmt::format("column chunk bytes [{}, {}+{}) lie outside the data of the file, [4, {})",
+                              start, start, length, footer_start));
+    if (static_cast<std::uint64_t>(length) > limits.max_column_chunk_bytes)
+      throw Error(fmt::format(
+          "total_compressed_size {} exceeds the limit of {} bytes (ReaderLimits::max_column_chunk_bytes)",
+          length, limits.max_column_chunk_bytes));
+    Buffer buffer;
+    const auto bytes = buffer.resize(static_cast<std::size_t>(length));
+    read_exact(fd.get(), static_cast<std::uint64_t>(start), bytes, "the column chunk");
+    const auto from = static_cast<std::uint64_t>(start);
+    switch (info.type) {
+      case PhysicalType::kBoolean:
+        decode_chunk(where, info, md, from, bytes, out.boolean, out.valid);
+        break;
+      case PhysicalType::kInt32:
+        decode_chunk(where, info, md, from, bytes, out.i32, out.valid);
+        break;
+      case PhysicalType::kInt64:
+      case PhysicalType::kInt96:
+        decode_chunk(where, info, md, from, bytes, out.i64, out.valid);
+        break;
+      case PhysicalType::kFloat:
+        decode_chunk(where, info, md, from, bytes, out.f32, out.valid);
+        break;
+      case PhysicalType::kDouble:
+        decode_chunk(where, info, md, from, bytes, out.f64, out.valid);
+        break;
+      case PhysicalType::kByteArray:
+      case PhysicalType::kFixedLenByteArray:
+        decode_chunk(where, info, md, from, bytes, out.str, out.valid);
+        break;
+    }
+    return out;
+  }
+};
+
+FileReader::FileReader(std::string path, ReaderLimits limits) : impl_(std::make_unique<Impl>()) {
+  impl_->path = std::move(path);
+  impl_->limits = limits;
+  impl_->open();
+  impl_->read_footer();
+  impl_->build_schema();
+  impl_->check_row_groups();
+}
+
+FileReader::~FileReader() = default;
+FileReader::FileReader(FileReader&&) noexcept = default;
+FileReader& FileReader::operator=(FileReader&&) noexcept = default;
+
+const std::string& FileReader::path() const { return impl_->path; }
+std::int64_t FileReader::num_rows() const { return impl_->meta.num_rows; }
+int FileReader::num_row_groups() const { return static_cast<int>(impl_->meta.row_groups.size()); }
+const std::vector<ColumnInfo>& FileReader::columns() const { return impl_->columns; }
+const thrift::FileMetaData& FileReader::metadata() const { return impl_->meta; }
+
+std::int64_t FileReader::row_group_num_rows(int row_group) const {
+  if (row_group < 0 || row_group >= num_row_groups())
+    throw Error(fmt::format("{}: row group {} does not exist; the file has {}", impl_->path, row_group,
+                            num_row_groups()));
+  return impl_->meta.row_groups[static_cast<std::size_t>(row_group)].num_rows;
+}
+
+int FileReader::column_index(std::string_view name) const {
+  for (std::size_t i = 0; i < impl_->columns.size(); ++i)
+    if (impl_->columns[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+ColumnData FileReader::read_column(int row_group, int column) const {
+  if (row_group < 0 || row_group >= num_row_groups())
+    throw Error(fmt::format("{}: row group {} does not exist; the file has {}", impl_->path, row_group,
+                            num_row_groups()));
+  if (column < 0 || static_cast<std::size_t>(column) >= impl_->columns.size())
+    throw Error(fmt::format("{}: column {} does not exist; the file has {}", impl_->path, column,
+                            impl_->columns.size()));
+  const std::string where = fmt::format("{}: row group {}, column {} ({})", impl_->path, row_group, column,
+                                        impl_->columns[static_cast<std::size_t>(column)].name);
+  try {
+    return impl_->read_chunk(row_group, column, where);
+  } catch (const Error& e) {
+    if (std::string_view(e.what()).starts_with(where)) throw;
+    throw Error(fmt::format("{}: {}", where, e.what()));
+  } catch (const std::bad_alloc&) {
+    throw Error(fmt::format("{}: out of memory while decoding the column chunk", where));
+  } catch (const std::length_error& e) {
+    throw Error(
+        fmt::format("{}: a size is out of range while decoding the column chunk ({})", where, e.what()));
+  }
+}
+
+// ---- Bars ---------------------------------------------------------------------------------------
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+const char* unit_name(TimeUnit u) {
+  switch (u) {
+    case TimeUnit::kAuto:
+      return "auto";
+    case TimeUnit::kSeconds:
+      return "seconds";
+    case TimeUnit::kMillis:
+      return "milliseconds";
+    case TimeUnit::kMicros:
+      return "microseconds";
+    case TimeUnit::kNanos:
+      return "nanoseconds";
+  }
+  return "?";
+}
+
+std::int64_t ns_per(TimeUnit u) {
+  switch (u) {
+    case TimeUnit::kSeconds:
+      return kNsPerSecond;
+    case TimeUnit::kMillis:
+      return 1'000'000;
+    case TimeUnit::kMicros:
+      return 1'000;
+    case TimeUnit::kNanos:
+      return 1;
+    case TimeUnit::kAuto:
+      break;
+  }
+  return 0;
+}
+
+class ParquetBarSource final : public BarSource {
+ public:
+  ParquetBarSource(const std::string& path, OhlcvMapping mapping, ReaderLimits limits)
+      : reader_(path, limits), mapping_(std::move(mapping)) {
+    const std::string* names[6] = {&mapping_.time, &mapping_.open,  &mapping_.high,
+                                   &mapping_.low,  &mapping_.close, &mapping_.volume};
+    for (int f = 0; f < 6; ++f) column_[f] = find_column(*names[f], f);
+    plan_time();
+    for (int f = 1; f < 6; ++f) plan_price(f);
+  }
+
+  bool next(Bar& out) override {
+    while (true) {
+      if (pos_ >= rows_) {
+        if (next_group_ >= reader_.num_row_groups()) return false;
+        load(next_group_++);
+        continue;
+      }
+      const std::size_t i = pos_++;
+      const std::int64_t row = row_base_ + static_cast<std::int64_t>(i) + 1;
+      double v[6] = {0, price_[1][i], price_[2][i], price_[3][i], price_[4][i], price_[5][i]};
+      bool skip = false;
+      for (int f = 0; f < 6 && !skip; ++f) {
+        if (!valid_[f].empty() && valid_[f][i] == 0) {
+          if (mapping_.nulls == NullPolicy::kSkipRow) {
+            skip = true;
+          } else if (mapping_.nulls == NullPolicy::kFillPrevious && f > 0) {
+            if (!have_previous_)
+              fail(row, f,
+                   "null in the first bar, with no previous bar to fill it from (OhlcvMapping::nulls)");
+            v[f] = f == 1   ? previous_.open
+                   : f == 2 ? previous_.high
+                   : f == 3 ? previous_.low
+                   : f == 4 ? previous_.close
+                            : previous_.volume;
+          } else {
+            fail(row, f,
+                 f == 0 ? "null time; expected a timestamp (rows with a null time can only be skipped: "
+                          "OhlcvMapping::nulls = kSkipRow)"
+                        : "null value; expected a number (OhlcvMapping::nulls is kRefuse)");
+          }
+        }
+      }
+      if (skip) continue;
+      out.time = Timestamp{time_[i]};
+      out.open = v[1];
+      out.high = v[2];
+      out.low = v[3];
+      out.close = v[4];
+      out.volume = v[5];
+      validate(out, row);
+      previous_ = out;
+      previous_row_ = row;
+      have_previous_ = true;
+      return true;
+    }
+  }
+
+  std::string name() const override { return reader_.path(); }
+
+ private:
+  enum class TimeKind { kScaledInt, kFloat, kIso };
+  static constexpr const char* kField[6] = {"time", "open", "high", "low", "close", "volume"};
+
+  [[noreturn]] void fail_file(const std::string& msg) const {
+    throw Error(fmt::format("{}: {}", reader_.path(), msg));
+  }
+  [[noreturn]] void fail(std::int64_t row, int field, const std::string& msg) const {
+    throw Error(fmt::format("{}: row {} (row group {}): {}: {}", reader_.path(), row, next_group_ - 1,
+                            reader_.columns()[static_cast<std::size_t>(column_[field])].name, msg));
+  }
+
+  int find_column(const std::string& wanted, int field) const {
+    const auto& cols = reader_.columns();
+    if (const int i = reader_.column_index(wanted); i >= 0) return i;
+    std::vector<std::string> candidates = {lower(wanted)};
+    if (field == 0 && lower(wanted) == "timestamp")
+      candidates.insert(candidates.end(), {"time", "date", "datetime"});
+    for (const auto& candidate : candidates) {
+      int found = -1, matches = 0;
+      for (std::size_t i = 0; i < cols.size(); ++i)
+        if (lower(cols[i].name) == candidate) found = static_cast<int>(i), ++matches;
+      if (matches == 1) return found;
+    }
+    std::vector<std::string> names;
+    for (const auto& c : cols) names.push_back(c.name);
+    const std::string hint = closest_match(wanted, names);
+    fail_file(fmt::format("no column \"{}\" for the bar {} (OhlcvMapping::{}); the file has columns: {}{}",
+                          wanted, kField[field], kField[field], fmt::join(names, ", "),
+                          hint.empty() ? "" : fmt::format("; did you mean \"{}\"?", hint)));
+  }
+
+  const ColumnInfo& info(int field) const {
+    return reader_.columns()[static_cast<std::size_t>(column_[field])];
+  }
+
+  void plan_time() {
+    const ColumnInfo& c = info(0);
+    const auto explain = [&](const std::string& why) {
+      fail_file(fmt::format("time column \"{}\" ({}, logical type {}): {}", c.name, to_string(c.type),
+                            to_string(c.logical), why));
+    };
+    const auto need_unit = [&] {
+      if (mapping_.unit == TimeUnit::kAuto)
+        explain("a bare number has no unit; set OhlcvMapping::unit to kSeconds, kMillis, kMicros or kNanos");
+      time_scale_ = ns_per(mapping_.unit);
+    };
+    switch (c.type) {
+      case PhysicalType::kInt64:
+      case PhysicalType::kInt32:
+      case PhysicalType::kInt96:
+        time_kind_ = TimeKind::kScaledInt;
+        switch (c.logical) {
+          case Logical::kTimestampMillis:
+            time_scale_ = 1'000'000;
+            break;
+          case Logical::kTimestampMicros:
+            time_scale_ = 1'000;
+            break;
+          case Logical::kTimestampNanos:
+            time_scale_ = 1;
+            break;
+          case Logical::kDate:
+            time_scale_ = kNsPerDay;
+            break;
+          case Logical::kNone:
+          case Logical::kInt:
+            need_unit();
+            break;
+          default:
+            explain("expected a TIMESTAMP, a DATE or a plain integer epoch");
+        }
+        return;
+      case PhysicalType::kFloat:
+      case PhysicalType::kDouble:
+        time_kind_ = TimeKind::kFloat;
+        need_unit();
+        return;
+      case PhysicalType::kByteArray:
+        if (c.logical != Logical::kNone && c.logical != Logical::kString)
+          explain("expected UTF8 ISO-8601 text");
+        time_kind_ = TimeKind::kIso;
+        return;
+      default:
+        explain("expected a TIMESTAMP, DATE, INT64/INT32/DOUBLE epoch or UTF8 ISO-8601 text");
+    }
+  }
+
+  void plan_price(int f) {
+    const ColumnInfo& c = info(f);
+    const bool numeric = c.type == PhysicalType::kDouble || c.type == PhysicalType::kFloat ||
+                         c.type == PhysicalType::kInt32 || c.type == PhysicalType::kInt64;
+    const bool plain =
+        c.logical == Logical::kNone || c.logical == Logical::kInt || c.logical == Logical::kDecimal;
+    if (!numeric || !plain)
+      fail_file(
+          fmt::format("{} column \"{}\" is {} (logical type {}); expected DOUBLE, FLOAT, INT32 or INT64",
+                      kField[f], c.name, to_string(c.type), to_string(c.logical)));
+    if (c.logical == Logical::kDecimal && (c.decimal_scale < 0 || c.decimal_scale > 22))
+      fail_file(fmt::format("{} column \"{}\" is DECIMAL with scale {}; expected a scale in 0..22", kField[f],
+                            c.name, c.decimal_scale));
+  }
+
+  void load(int group) {
+    row_base_ += static_cast<std::int64_t>(rows_);
+    pos_ = 0;
+    rows_ = 0;
+    ColumnData cols[6];
+    for (int f = 0; f < 6; ++f) {
+      // The same column may serve two fields; read it once.
+      int same = -1;
+      for (int g = 0; g < f; ++g)
+        if (column_[g] == column_[f]) same = g;
+      cols[f] = same >= 0 ? cols[same] : reader_.read_column(group, column_[f]);
+      valid_[f] = cols[f].valid;
+    }
+    const std::size_t n = cols[0].size();
+    time_.assign(n, 0);
+    convert_time(cols[0], n);
+    for (int f = 1; f < 6; ++f) convert_price(cols[f], f, n);
+    rows_ = n;
+  }
+
+  void convert_time(const ColumnData& col, std::size_t n) {
+    const std::int64_t first_row = row_base_ + 1;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (col.is_null(i)) continue;
+      const std::int64_t row = first_row + static_cast<std::int64_t>(i);
+      switch (time_kind_) {
+        case TimeKind::kScaledInt: {
+          const std::int64_t v = col.type == PhysicalType::kInt32 ? col.i32[i] : col.i64[i];
+          if (__builtin_mul_overflow(v, time_scale_, &time_[i]))
+            fail(row, 0, fmt::format("time {} is outside the range of int64 nanoseconds since 1970", v));
+          break;
+        }
+        case TimeKind::kFloat: {
+          const double v = col.type == PhysicalType::kFloat ? col.f32[i] : col.f64[i];
+          const double whole = std::floor(v);
+          const double ns = whole * static_cast<double>(time_scale_);
+          if (!std::isfinite(v) || std::fabs(ns) > 9.2e18)
+            fail(row, 0,
+                 fmt::format("time {} {} is not a finite time within int64 nanoseconds", v,
+                             unit_name(mapping_.unit)));
+          time_[i] =
+              static_cast<std::int64_t>(ns) + std::llround((v - whole) * static_cast<double>(time_scale_));
+          break;
+        }
+        case TimeKind::kIso: {
+          const std::string& s = col.str[i];
+          auto t = parse_iso(s);
+          if (!t && s.size() == 10) t = parse_iso(s + "T00:00:00Z");  // a bare date is midnight UTC
+          if (!t)
+            fail(row, 0,
+                 fmt::format("expected an ISO-8601 UTC time like 2024-01-01T00:00:00Z, found \"{}\"",
+                             s.size() > 40 ? s.substr(0, 40) + "..." : s));
+          time_[i] = t->ns;
+          break;
+        }
+      }
+    }
+  }
+
+  void convert_price(const ColumnData& col, int f, std::size_t n) {
+    if (col.size() != n)
+      fail_file(fmt::format("row group {}: column \"{}\" has {} rows, the time column {}", next_group_ - 1,
+                            info(f).name, col.size(), n));
+    auto& out = price_[f];
+    out.assign(n, 0.0);
+    const ColumnInfo& c = info(f);
+    const double divisor = c.logical == Logical::kDecimal ? std::pow(10.0, c.decimal_scale) : 1.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      switch (col.type) {
+        case PhysicalType::kDouble:
+          out[i] = col.f64[i];
+          break;
+        case PhysicalType::kFloat:
+          out[i] = col.f32[i];
+          break;
+        case PhysicalType::kInt32:
+          out[i] = static_cast<double>(col.i32[i]) / divisor;
+          break;
+        case PhysicalType::kInt64:
+          out[i] = static_cast<double>(col.i64[i]) / divisor;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  void validate(const Bar& b, std::int64_t row) const {
+    const double v[6] = {0, b.open, b.high, b.low, b.close, b.volume};
+    for (int f = 1; f < 6; ++f) {
+      if (!std::isfinite(v[f])) fail(row, f, fmt::format("expected a finite number, found {}", v[f]));
+      if (v[f] < 0) fail(row, f, fmt::format("expected a value >= 0, found {}", v[f]));
+    }
+    for (int f = 1; f < 5; ++f)
+      if (v[f] <= 0) fail(row, f, fmt::format("expected a price > 0, found {}", v[f]));
+    if (b.high < b.low) fail(row, 2, fmt::format("high {} is below low {}", b.high, b.low));
+    if (b.high < std::max(b.open, b.close))
+      fail(row, 2, fmt::format("high {} is below max(open, close) {}", b.high, std::max(b.open, b.close)));
+    if (b.low > std::min(b.open, b.close))
+      fail(row, 3, fmt::format("low {} is above min(open, close) {}", b.low, std::min(b.open, b.close)));
+    if (have_previous_ && b.time <= previous_.time)
+      fail(row, 0,
+           fmt::format("{} {} the previous row's {} (row {}); rows must be strictly increasing in time",
+                       format_iso(b.time), b.time == previous_.time ? "duplicates" : "is before",
+                       format_iso(previous_.time), previous_row_));
+  }
+
+  FileReader reader_;
+  OhlcvMapping mapping_;
+  int column_[6] = {};
+  TimeKind time_kind_ = TimeKind::kScaledInt;
+  std::int64_t time_scale_ = 1;
+  // The current row group, converted.
+  std::vector<std::int64_t> time_;
+  std::vector<double> price_[6];
+  std::vector<std::uint8_t> valid_[6];  // ColumnData::valid of each field (empty: no nulls)
+  int next_group_ = 0;
+  std::size_t pos_ = 0, rows_ = 0;
+  std::int64_t row_base_ = 0;
+  Bar previous_;
+  std::int64_t previous_row_ = 0;
+  bool have_previous_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<BarSource> open_parquet_bars(const std::string& path, OhlcvMapping mapping,
+                                             ReaderLimits limits) {
+  return std::make_unique<ParquetBarSource>(path, std::move(mapping), limits);
+}
+
+std::vector<Bar> read_parquet_bars(const std::string& path, OhlcvMapping mapping, ReaderLimits limits) {
+  auto source = open_parquet_bars(path, std::move(mapping), limits);
+  std::vector<Bar> bars;
+  Bar b;
+  while (source->next(b)) bars.push_back(b);
+  return bars;
+}
+
+}  // namespace st::parquet
