@@ -10,6 +10,7 @@
 
 #include "backend/core/diagnostics.h"
 #include "backend/core/time.h"
+#include "backend/data/line_reader.h"
 
 namespace st {
 
@@ -31,17 +32,10 @@ std::string shown(std::string_view s) {
 
 class CsvBarSource final : public BarSource {
  public:
-  explicit CsvBarSource(std::string path) : path_(std::move(path)) {
-    file_ = std::fopen(path_.c_str(), "rb");
-    if (file_ == nullptr) throw Error(fmt::format("{}: cannot open: {}", path_, std::strerror(errno)));
-    buffer_.reserve(kChunk * 2);
+  explicit CsvBarSource(std::string path) : lines_(std::move(path)), path_(lines_.path()) {
     std::string_view header;
-    if (!next_line(header)) throw Error(fmt::format("{}:1:1: empty file; expected the header {}", path_, expected_header()));
-    if (header.size() >= 3 && header.substr(0, 3) == "\xEF\xBB\xBF") header.remove_prefix(3);  // UTF-8 BOM
+    if (!lines_.next(header)) throw Error(fmt::format("{}:1:1: empty file; expected the header {}", path_, expected_header()));
     check_header(header);
-  }
-  ~CsvBarSource() override {
-    if (file_) std::fclose(file_);
   }
 
   bool next(Bar& out) override {
@@ -67,33 +61,9 @@ class CsvBarSource final : public BarSource {
   }
 
   bool next_line(std::string_view& line) {
-    while (true) {
-      const std::size_t nl = buffer_.find('\n', pos_);
-      if (nl != std::string::npos) {
-        line = std::string_view(buffer_).substr(pos_, nl - pos_);
-        pos_ = nl + 1;
-        break;
-      }
-      if (eof_) {
-        if (pos_ >= buffer_.size()) return false;
-        line = std::string_view(buffer_).substr(pos_);
-        pos_ = buffer_.size();
-        break;
-      }
-      buffer_.erase(0, pos_);
-      pos_ = 0;
-      const std::size_t old = buffer_.size();
-      buffer_.resize(old + kChunk);
-      const std::size_t n = std::fread(buffer_.data() + old, 1, kChunk, file_);
-      buffer_.resize(old + n);
-      if (n < kChunk) {
-        if (std::ferror(file_)) throw Error(fmt::format("{}: read error: {}", path_, std::strerror(errno)));
-        eof_ = true;
-      }
-    }
-    ++line_;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    return true;
+    const bool got = lines_.next(line);
+    line_ = lines_.line();
+    return got;
   }
 
   void check_header(std::string_view header) {
@@ -185,11 +155,8 @@ class CsvBarSource final : public BarSource {
     have_previous_ = true;
   }
 
-  std::string path_;
-  std::FILE* file_ = nullptr;
-  std::string buffer_;
-  std::size_t pos_ = 0;
-  bool eof_ = false;
+  LineReader lines_;
+  const std::string& path_;
   std::int64_t line_ = 0;
   std::int64_t blank_after_ = 0;
   Timestamp previous_;

@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +21,7 @@
 #include "backend/data/synth.h"
 #include "backend/journal/reader.h"
 #include "backend/registry/registry.h"
+#include "frontends/cli/data_cmd.h"
 #include "frontends/cli/plugins_cmd.h"
 #include "services/explain/explain.h"
 #include "services/report/report.h"
@@ -104,6 +107,31 @@ std::optional<RunManifest> read_run_manifest(const std::string& dir) {
   }
 }
 
+// `s1mpletrader bench ...` runs the benchmark binary built beside this one: it has its own
+// allocation-counting operator new, which the product binary must not carry.
+int run_bench(const std::vector<std::string>& args) {
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  std::vector<fs::path> candidates;
+  if (!ec) {
+    candidates.push_back(self.parent_path() / "s1mpletrader-bench");
+    candidates.push_back(self.parent_path().parent_path().parent_path() / "bench" / "s1mpletrader-bench");
+  }
+  for (const auto& c : candidates) {
+    if (!fs::exists(c)) continue;
+    std::vector<std::string> argv_s = {c.string()};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(c.c_str(), argv.data());
+    std::cerr << fmt::format("error: cannot run {}: {}\n", c.string(), std::strerror(errno));
+    return 1;
+  }
+  std::cerr << "error: s1mpletrader-bench is not built (looked beside this binary and in build/bench/); run make\n";
+  return 1;
+}
+
 std::string default_run_dir(const st::config::ConfigSet& cfg, const std::string& operation) {
   fs::path base = fs::path(cfg.dir).parent_path() / cfg.platform.runs_dir;
   if (fs::path(cfg.platform.runs_dir).is_absolute()) base = cfg.platform.runs_dir;
@@ -142,7 +170,7 @@ int main(int argc, char** argv) {
   backtest->add_option("--config", config, "Configuration directory (default: config)");
   backtest->add_option("--operation", operation, "Operation name (default: the first in index.yaml)");
   backtest->add_option("--link", link_name, "Run only this strategy link");
-  backtest->add_option("--data", data, "CSV file replacing the data source of the links being run");
+  backtest->add_option("--data", data, "CSV or Parquet file replacing the data source of the links being run");
   backtest->add_option("--set", sets, "Override a value: KEY.PATH=VALUE (repeatable)");
   backtest->add_option("--out", out, "Run directory (default: <runs_dir>/<operation>)");
   backtest->add_flag("--quiet", quiet, "No progress output");
@@ -164,16 +192,35 @@ int main(int argc, char** argv) {
 
   auto* data_cmd = app.add_subcommand("data", "Market data tools");
   data_cmd->require_subcommand(1);
-  auto* synth = data_cmd->add_subcommand("synth", "Write a deterministic synthetic OHLCV series (CSV)");
+  auto* synth = data_cmd->add_subcommand("synth", "Write a deterministic synthetic OHLCV series (CSV or Parquet)");
   st::config::SynthConfig synth_cfg;
   std::string timeframe = "1h";
-  synth->add_option("--out", out, "Output CSV file")->required();
+  synth->add_option("--out", out, "Output file: .csv, or .parquet (ZSTD)")->required();
   synth->add_option("--seed", synth_cfg.seed, "Random seed");
   synth->add_option("--bars", synth_cfg.bars, "Number of bars")->check(CLI::Range(1LL, 1000000000LL));
   synth->add_option("--start", synth_cfg.start, "First bar time (ISO-8601 UTC)");
   synth->add_option("--timeframe", timeframe, "Bar length (1m, 5m, 1h, 1d, ...)");
   synth->add_option("--price", synth_cfg.start_price, "First price")->check(CLI::PositiveNumber);
   synth->add_option("--volatility", synth_cfg.volatility, "Per-bar stdev of log returns")->check(CLI::Range(1e-9, 1.0));
+  auto* bench = app.add_subcommand(
+      "bench", "The reproducible benchmark (docs/PERFORMANCE.md); arguments go to s1mpletrader-bench (--help)");
+  bench->allow_extras();
+  bench->prefix_command();
+  st::DataCommandArgs data_args;
+  auto* import_cmd = data_cmd->add_subcommand("import", "Convert a data file (CSV dialects, freqtrade JSON) to Parquet or CSV");
+  import_cmd->add_option("input", data_args.input, "Input file")->required();
+  import_cmd->add_option("--out", data_args.output, "Output file: .parquet (ZSTD) or .csv")->required();
+  import_cmd->add_option("--format", data_args.format, "auto|generic|yahoo|binance|backtrader|freqtrade-json");
+  import_cmd->add_flag("--skip-bad", data_args.skip_bad, "Skip bad rows (and report them) instead of failing");
+  import_cmd->add_option("--utc-offset", data_args.utc_offset, "Local time of backtrader files, e.g. +01:00");
+  import_cmd->add_option("--codec", data_args.codec, "Parquet codec: zstd (default), snappy, gzip, none");
+  import_cmd->add_option("--row-group", data_args.row_group_rows, "Parquet rows per row group")
+      ->check(CLI::Range(1LL, 100000000LL));
+  import_cmd->add_flag("--quiet", data_args.quiet, "No progress output");
+  auto* info_cmd = data_cmd->add_subcommand("info", "Rows, range, timeframe and gaps of a data file (any format)");
+  info_cmd->add_option("file", data_args.input, "Data file")->required();
+  info_cmd->add_option("--format", data_args.format, "auto|generic|yahoo|binance|backtrader|freqtrade-json");
+  info_cmd->add_option("--utc-offset", data_args.utc_offset, "Local time of backtrader files, e.g. +01:00");
 
   CLI11_PARSE(app, argc, argv);
 
@@ -336,6 +383,9 @@ int main(int argc, char** argv) {
       std::cerr << "error: " << last_error << '\n';
       return 2;
     }
+    if (bench->parsed()) return run_bench(bench->remaining());
+    if (import_cmd->parsed()) return st::data_import(data_args, std::cout, std::cerr);
+    if (info_cmd->parsed()) return st::data_info(data_args, std::cout, std::cerr);
     if (synth->parsed()) {
       auto tf = st::parse_timeframe(timeframe);
       if (!tf) {
@@ -347,7 +397,7 @@ int main(int argc, char** argv) {
         return 2;
       }
       auto source = st::make_synth(synth_cfg, *tf);
-      st::write_csv(out, *source);
+      st::write_bars(out, *source);
       std::cout << fmt::format("wrote {} bars to {}\n", synth_cfg.bars, out);
       return 0;
     }

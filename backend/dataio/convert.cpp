@@ -1,0 +1,145 @@
+#include "backend/dataio/convert.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <set>
+
+#include "backend/core/atomic_file.h"
+#include "backend/data/csv.h"
+#include "backend/parquet/parquet_reader.h"
+#include "backend/parquet/parquet_writer.h"
+
+namespace st {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Passes bars through, keeping statistics and reporting progress.
+class Tap final : public BarSource {
+ public:
+  Tap(BarSource& inner, DataStats& stats, const std::function<void(std::int64_t)>& progress)
+      : inner_(inner), stats_(stats), progress_(progress) {}
+  bool next(Bar& out) override {
+    if (!inner_.next(out)) return false;
+    stats_.add(out);
+    if (progress_ && stats_.rows() % 1'000'000 == 0) progress_(stats_.rows());
+    return true;
+  }
+  std::string name() const override { return inner_.name(); }
+
+ private:
+  BarSource& inner_;
+  DataStats& stats_;
+  const std::function<void(std::int64_t)>& progress_;
+};
+
+parquet::Codec codec_of(const std::string& name) {
+  if (name == "zstd") return parquet::Codec::kZstd;
+  if (name == "snappy") return parquet::Codec::kSnappy;
+  if (name == "gzip") return parquet::Codec::kGzip;
+  if (name == "none" || name == "uncompressed") return parquet::Codec::kUncompressed;
+  throw Error(fmt::format("--codec: \"{}\" is not a codec; expected zstd, snappy, gzip or none", name));
+}
+
+std::string lower_ext(const std::string& path) {
+  std::string ext = fs::path(path).extension().string();
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
+}  // namespace
+
+std::int64_t write_bars(const std::string& path, BarSource& source, const std::string& codec,
+                        std::int64_t row_group_rows) {
+  const std::string ext = lower_ext(path);
+  if (ext != ".parquet" && ext != ".csv") throw Error(fmt::format("{}: the output must end in .parquet or .csv", path));
+  DataStats counted;
+  const std::function<void(std::int64_t)> none;
+  Tap tap(source, counted, none);
+  const std::string tmp = path + ".tmp";
+  try {
+    if (ext == ".parquet") {
+      parquet::WriterOptions wo;
+      wo.codec = codec_of(codec);
+      wo.row_group_rows = static_cast<std::size_t>(row_group_rows);
+      parquet::write_parquet_bars(tmp, tap, wo);
+    } else {
+      write_csv(tmp, tap);
+    }
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw;
+  }
+  rename_durable(tmp, path);
+  return counted.rows();
+}
+
+ConvertResult convert_data(const std::string& in, const std::string& out, const ConvertOptions& options) {
+  const std::string ext = lower_ext(out);
+  if (ext != ".parquet" && ext != ".csv")
+    throw Error(fmt::format("{}: the output must end in .parquet or .csv", out));
+  ConvertResult r;
+  r.output = out;
+  std::unique_ptr<BarSource> source;
+  ImportSource* import = nullptr;
+  ImportOptions io = options.import;
+  if (io.format == DataFormat::kAuto) io.format = detect_data_format(in);
+  if (io.format == DataFormat::kParquet) {
+    source = parquet::open_parquet_bars(in);
+  } else {
+    auto s = std::make_unique<ImportSource>(in, io);
+    import = s.get();
+    source = std::move(s);
+  }
+  Tap tap(*source, r.stats, options.progress);
+  const std::string tmp = out + ".partial" + ext;
+  write_bars(tmp, tap, options.codec, options.row_group_rows);
+  if (import != nullptr) r.report = import->report();
+  r.report.format = io.format;
+  if (r.report.bad_rows > 0 && !io.skip_bad) {
+    fs::remove(tmp);
+    return r;
+  }
+  rename_durable(tmp, out);
+  r.written = true;
+  return r;
+}
+
+DataInfo describe_data(const std::string& path, const ImportOptions& options) {
+  DataInfo info;
+  ImportOptions io = options;
+  if (io.format == DataFormat::kAuto) io.format = detect_data_format(path);
+  info.format = io.format;
+  Bar b;
+  if (io.format == DataFormat::kParquet) {
+    parquet::FileReader reader(path);
+    const auto& md = reader.metadata();
+    info.details.push_back(fmt::format("row groups  {} ({} rows)", reader.num_row_groups(), reader.num_rows()));
+    std::string cols;
+    for (const auto& c : reader.columns())
+      cols += fmt::format("{}{} {}{}{}", cols.empty() ? "" : ", ", c.name, parquet::to_string(c.type),
+                          c.logical == parquet::Logical::kNone ? "" : fmt::format(" {}", parquet::to_string(c.logical)),
+                          c.optional ? " optional" : "");
+    info.details.push_back("columns     " + cols);
+    std::set<std::string> codecs;
+    for (const auto& rg : md.row_groups)
+      for (const auto& cc : rg.columns)
+        if (cc.meta_data) codecs.insert(parquet::to_string(static_cast<parquet::Codec>(cc.meta_data->codec)));
+    std::string cs;
+    for (const auto& c : codecs) cs += (cs.empty() ? "" : ", ") + c;
+    info.details.push_back("codecs      " + cs);
+    if (md.created_by && !md.created_by->empty()) info.details.push_back("created by  " + *md.created_by);
+    auto bars = parquet::open_parquet_bars(path);
+    while (bars->next(b)) info.stats.add(b);
+    return info;
+  }
+  io.skip_bad = true;
+  ImportSource source(path, io);
+  while (source.next(b)) info.stats.add(b);
+  info.report = source.report();
+  return info;
+}
+
+}  // namespace st

@@ -1,0 +1,45 @@
+// `s1mpletrader data import` and `data info` below the CLI: a data file in any dialect of
+// import.h (or Parquet) converted to Parquet or to our CSV, and described.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "backend/dataio/import.h"
+
+namespace st {
+
+struct ConvertOptions {
+  ImportOptions import;
+  std::string codec = "zstd";                // Parquet: zstd, snappy, gzip, none
+  std::int64_t row_group_rows = 1'000'000;   // Parquet row group size
+  std::function<void(std::int64_t rows)> progress;  // every 1M rows
+};
+
+struct ConvertResult {
+  ImportReport report;
+  DataStats stats;
+  std::string output;
+  bool written = false;  // false: bad rows without skip_bad; nothing was written
+};
+
+// Writes every bar of `source` to `path` (.parquet or .csv, by extension) atomically: a temp file
+// renamed into place, removed when the source fails. Returns the number of bars.
+std::int64_t write_bars(const std::string& path, BarSource& source, const std::string& codec = "zstd",
+                        std::int64_t row_group_rows = 1'000'000);
+
+// Reads `in`, writes `out` (.parquet or .csv, by extension) atomically: temp file, then rename.
+// Throws st::Error for unreadable input, an unknown output kind, or a structural error in `in`.
+ConvertResult convert_data(const std::string& in, const std::string& out, const ConvertOptions& options);
+
+struct DataInfo {
+  DataFormat format = DataFormat::kAuto;
+  DataStats stats;
+  ImportReport report;               // bad rows found (info reads on past them)
+  std::vector<std::string> details;  // Parquet: row groups, columns, codecs
+};
+DataInfo describe_data(const std::string& path, const ImportOptions& options);
+
+}  // namespace st
