@@ -61,12 +61,18 @@ int wait_exit(pid_t pid) {
   return WEXITSTATUS(status);
 }
 
-// Kills `pid` after `delay` unless it ends first; true when it was killed.
-bool kill_after(pid_t pid, std::chrono::microseconds delay) {
-  const auto until = std::chrono::steady_clock::now() + delay;
+// Kills `pid` after `delay` unless it ends first; true when it was killed. `ended_after` gets
+// the run time of a process that ended before the kill.
+bool kill_after(pid_t pid, std::chrono::microseconds delay, std::chrono::microseconds* ended_after = nullptr) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto until = start + delay;
   int status = 0;
   while (std::chrono::steady_clock::now() < until) {
-    if (::waitpid(pid, &status, WNOHANG) == pid) return false;
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      if (ended_after != nullptr)
+        *ended_after = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+      return false;
+    }
     std::this_thread::sleep_for(std::chrono::microseconds(200));
   }
   ::kill(pid, SIGKILL);
@@ -123,14 +129,22 @@ std::map<std::string, std::string> CrashSafety::reference_;
 TEST_F(CrashSafety, KilledAtFiftyRandomMomentsResumeGivesTheUninterruptedRunByteForByte) {
   ASSERT_GT(reference_["journal.jsonl"].size(), 100000u);
   std::mt19937_64 rng(20261202);
-  std::uniform_int_distribution<std::int64_t> moment(0, full_run_.count() * 23 / 20);
+  // Kill moments over the whole run and a little beyond (the final outputs). The run time is
+  // measured again by every run that ends before its kill, as the machine's load changes.
+  std::int64_t run_time = full_run_.count();
+  auto moment = [&] { return std::chrono::microseconds(static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(run_time * 23 / 20 + 1))); };
   int kills = 0, attempts = 0, double_kills = 0, torn_journals = 0;
-  while (kills < 52 && attempts < 120) {
+  while (kills < 52 && attempts < 400) {
     ++attempts;
     const fs::path out = base_ / "killed";
     fs::remove_all(out);
-    const auto delay = std::chrono::microseconds(moment(rng));
-    if (!kill_after(spawn(fresh_run(out), base_ / "killed.log"), delay)) continue;  // ended before the kill
+    const auto delay = moment();
+    std::chrono::microseconds ended{0};
+    if (!kill_after(spawn(fresh_run(out), base_ / "killed.log"), delay, &ended)) {  // ended before the kill
+      ASSERT_EQ(slurp(out / "trend_synth" / "journal.jsonl"), reference_["journal.jsonl"]) << slurp(base_ / "killed.log");
+      run_time = std::min(run_time, static_cast<std::int64_t>(ended.count()));
+      continue;
+    }
     ++kills;
     const fs::path link = out / "trend_synth";
     expect_readable_state(link, kills);
@@ -144,7 +158,7 @@ TEST_F(CrashSafety, KilledAtFiftyRandomMomentsResumeGivesTheUninterruptedRunByte
     }
     if (!fs::exists(out / "run.json")) continue;  // killed before the run started: nothing to resume
     const std::vector<std::string> resume = {"backtest", "--resume", out.string(), "--quiet"};
-    if (rng() % 4 == 0 && kill_after(spawn(resume, base_ / "resume.log"), std::chrono::microseconds(moment(rng)))) {
+    if (rng() % 4 == 0 && kill_after(spawn(resume, base_ / "resume.log"), moment())) {
       ++double_kills;  // the resume itself is killed, and resumed again
       expect_readable_state(link, kills);
     }
