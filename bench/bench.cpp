@@ -1,11 +1,19 @@
 // s1mpletrader-bench: the reproducible benchmark (docs/PERFORMANCE.md).
 //
-//   build/bench/s1mpletrader-bench [--bars 10000000] [--workload all|feed|pipeline|reference] [--runs 5]
+//   build/bench/s1mpletrader-bench [--bars 10000000] [--runs 5]
+//       [--workload all|feed|pipeline|reference|reference-parquet|sweep] [--sweep-bars 1000000] [--threads N]
+//   (also: s1mpletrader bench ...)
 //
 // A seeded synthetic 1-minute series is generated once into memory; each workload replays it
 // through the real engine (registry, WorkerBuilder, operators, event bus, broker, ledger, journal
 // written to disk), single-threaded, and prints bars/s, ns/bar, trades, journal entries, heap
 // allocations per bar in steady state (this binary counts every operator new) and peak RSS.
+//   reference-parquet  the reference strategy on the same series streamed from a ZSTD Parquet file
+//                      (written once beside the outputs); run it alone to see its own peak RSS,
+//                      as then the series is never held in memory
+//   sweep              the reference strategy over 64 parameter sets (EMA fast period x stop
+//                      multiple) on --sweep-bars bars, on 1 thread and on --threads threads; the
+//                      per-set results must be identical on both
 #include <fmt/format.h>
 #include <sys/resource.h>
 
@@ -16,12 +24,16 @@
 #include <filesystem>
 #include <iostream>
 #include <new>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "backend/api/plugin.h"
 #include "backend/config/loader.h"
 #include "backend/data/synth.h"
+#include "backend/dataio/convert.h"
+#include "backend/parquet/parquet_reader.h"
 #include "backend/registry/registry.h"
 #include "services/runner/strategy_runner.h"
 
@@ -93,6 +105,9 @@ struct Result {
   double steady_allocs_per_bar = 0;
   std::int64_t trades = 0;
   std::uint64_t journal = 0;
+  std::string final_equity;
+  std::int64_t quiet_bars = 0;
+  std::uint64_t quiet_allocs = 0;
 };
 
 double peak_rss_mib() {
@@ -101,14 +116,112 @@ double peak_rss_mib() {
   return static_cast<double>(u.ru_maxrss) / 1024.0;
 }
 
+// One run of `link` with bars from `source`; the allocation count is taken between 1/4 of the
+// bars and the last progress call (steady state).
+Result run_once(const st::config::ConfigSet& cfg, const st::PluginRegistry& registry,
+                const st::config::StrategyLinkConfig& link, const std::string& out, std::int64_t bars,
+                const std::function<std::unique_ptr<st::BarSource>()>& source, bool count_quiet = false) {
+  st::RunOptions options;
+  options.out_dir = out;
+  options.write_outputs = false;
+  options.source = source;
+  std::uint64_t a0 = 0, a1 = 0;
+  std::int64_t b0 = 0, b1 = 0;
+  options.progress = [&](const st::RunProgress& p) {
+    const std::uint64_t now = g_allocations.load(std::memory_order_relaxed);
+    if (p.bars >= bars / 4 && b0 == 0) b0 = p.bars, a0 = now;
+    if (p.bars < bars && b0 != 0) b1 = p.bars, a1 = now;
+  };
+  // Quiet bars: bars after the first quarter that journal nothing (no signal, order, fill, stop
+  // move or threat); the target is zero allocations on them. Counted with a per-bar hook, only
+  // when asked, as it costs a call per bar.
+  std::uint64_t last_allocs = 0, last_journal = 0, quiet_allocs = 0;
+  std::int64_t quiet_bars = 0;
+  if (count_quiet)
+    options.bar_hook = [&](std::int64_t done, std::uint64_t journal) {
+      const std::uint64_t now = g_allocations.load(std::memory_order_relaxed);
+      if (done > bars / 4 && journal == last_journal) {
+        ++quiet_bars;
+        quiet_allocs += now - last_allocs;
+      }
+      last_allocs = g_allocations.load(std::memory_order_relaxed);
+      last_journal = journal;
+    };
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto s = st::run_link(cfg, registry, link, options);
+  Result res;
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  res.steady_allocs_per_bar = b1 > b0 ? static_cast<double>(a1 - a0) / static_cast<double>(b1 - b0) : 0;
+  res.trades = s.trades_closed + s.trades_open;
+  res.journal = s.journal_entries;
+  res.final_equity = s.final_equity;
+  res.quiet_bars = quiet_bars;
+  res.quiet_allocs = quiet_allocs;
+  return res;
+}
+
+void print_row(const std::string& name, std::vector<Result> results, std::int64_t bars) {
+  std::sort(results.begin(), results.end(), [](const Result& a, const Result& b) { return a.seconds < b.seconds; });
+  const Result& med = results[results.size() / 2];
+  fmt::print("{:<18} {:>12.0f} {:>8.1f} {:>8.3f} {:>8} {:>10} {:>11.4f} {:>8.0f} MiB\n", name,
+             static_cast<double>(bars) / med.seconds, med.seconds * 1e9 / static_cast<double>(bars), med.seconds,
+             med.trades, med.journal, med.steady_allocs_per_bar, peak_rss_mib());
+}
+
+// The 64 parameter sets of the sweep: EMA fast period x ATR stop multiple.
+std::vector<std::vector<std::string>> sweep_sets() {
+  std::vector<std::vector<std::string>> sets;
+  for (int fast : {8, 10, 12, 14, 16, 18, 20, 22})
+    for (double stop : {1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0})
+      sets.push_back({fmt::format("runs.reference.workforce.context[0].params.period={}", fast),
+                      fmt::format("runs.reference.workforce.planning[1].params.stop_multiple={}", stop)});
+  return sets;
+}
+
+// Runs every set on `threads` threads (work stealing by an atomic index); seconds of the whole.
+double run_sweep(const std::vector<st::config::ConfigSet>& cfgs, const st::PluginRegistry& registry,
+                 const std::vector<st::Bar>& series, const std::string& out, int threads,
+                 std::vector<Result>& results) {
+  results.assign(cfgs.size(), {});
+  std::atomic<std::size_t> next{0};
+  std::mutex error_mutex;
+  std::string error;
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([&] {
+      for (std::size_t i; (i = next.fetch_add(1)) < cfgs.size();) {
+        try {
+          const auto& link = cfgs[i].operations.at(0).strategy_links.at(2);
+          results[i] = run_once(cfgs[i], registry, link, fmt::format("{}/sweep-{}", out, i),
+                                static_cast<std::int64_t>(series.size()), [&] {
+                                  return std::make_unique<st::SpanBarSource>(series.data(), series.size(), "synthetic 1m");
+                                });
+        } catch (const std::exception& e) {
+          std::lock_guard lock(error_mutex);
+          error = e.what();
+        }
+      }
+    });
+  for (auto& t : pool) t.join();
+  if (!error.empty()) throw std::runtime_error(error);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::int64_t bars = 10'000'000;
+  std::int64_t sweep_bars = 1'000'000;
   int runs = 1;
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::string workload = "all";
   std::string config = std::string(ST_SOURCE_DIR) + "/bench/config";
   std::string out = (std::filesystem::temp_directory_path() / "s1mpletrader-bench").string();
+  const char* usage =
+      "usage: s1mpletrader-bench [--bars N] [--runs K] "
+      "[--workload all|feed|pipeline|reference|reference-parquet|sweep] [--sweep-bars N] [--threads N] "
+      "[--config DIR] [--out DIR]\n";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -118,21 +231,33 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (a == "--bars") bars = std::stoll(value());
-    else if (a == "--runs") runs = std::stoi(value());
-    else if (a == "--workload") workload = value();
-    else if (a == "--config") config = value();
-    else if (a == "--out") out = value();
-    else {
-      std::cerr << "usage: s1mpletrader-bench [--bars N] [--runs K] [--workload all|feed|pipeline|reference] "
-                   "[--config DIR] [--out DIR]\n";
+    try {
+      if (a == "--bars") bars = std::stoll(value());
+      else if (a == "--sweep-bars") sweep_bars = std::stoll(value());
+      else if (a == "--runs") runs = std::stoi(value());
+      else if (a == "--threads") threads = std::stoi(value());
+      else if (a == "--workload") workload = value();
+      else if (a == "--config") config = value();
+      else if (a == "--out") out = value();
+      else {
+        std::cerr << usage;
+        return a == "--help" || a == "-h" ? 0 : 2;
+      }
+    } catch (const std::exception&) {
+      std::cerr << "error: " << a << ": expected a number\n";
       return 2;
     }
   }
-  if (bars < 100000 || runs < 1) {
-    std::cerr << "error: --bars must be at least 100000 and --runs at least 1\n";
+  const std::vector<std::string> known = {"all", "feed", "pipeline", "reference", "reference-parquet", "sweep"};
+  if (std::find(known.begin(), known.end(), workload) == known.end()) {
+    std::cerr << "error: --workload: \"" << workload << "\" is not a workload\n" << usage;
     return 2;
   }
+  if (bars < 100000 || sweep_bars < 100000 || runs < 1 || threads < 1) {
+    std::cerr << "error: --bars and --sweep-bars must be at least 100000, --runs and --threads at least 1\n";
+    return 2;
+  }
+  std::filesystem::create_directories(out);
   st::Diagnostics diags;
   const auto registry = st::PluginRegistry::load({}, diags);
   const auto cfg = st::config::load_config(config, &registry, {}, diags);
@@ -140,50 +265,81 @@ int main(int argc, char** argv) {
     std::cerr << diags.to_string();
     return 1;
   }
-  // One series, generated once, replayed by every run.
   st::config::SynthConfig synth = *cfg.operations.at(0).strategy_links.at(0).data->synth;
   synth.bars = bars;
+  auto wants = [&](const std::string& w) { return workload == "all" || workload == w; };
+  // One series, generated once, replayed by every in-memory run.
   std::vector<st::Bar> series;
-  series.reserve(static_cast<std::size_t>(bars));
-  {
+  if (wants("feed") || wants("pipeline") || wants("reference")) {
+    series.reserve(static_cast<std::size_t>(bars));
     auto source = st::make_synth(synth, st::kNsPerMinute);
     for (st::Bar b; source->next(b);) series.push_back(b);
   }
-  fmt::print("s1mpletrader-bench: {} one-minute bars (seed {}), {} run(s) per workload, single-threaded\n", bars, synth.seed,
-             runs);
-  fmt::print("{:<10} {:>14} {:>9} {:>9} {:>8} {:>12} {:>14} {:>11}\n", "workload", "bars/s", "ns/bar", "seconds", "trades",
-             "journal", "allocs/bar", "peak RSS");
+  fmt::print("s1mpletrader-bench: {} one-minute bars (seed {}), {} run(s) per workload, single-threaded\n", bars,
+             synth.seed, runs);
+  fmt::print("{:<18} {:>12} {:>8} {:>8} {:>8} {:>10} {:>11} {:>12}\n", "workload", "bars/s", "ns/bar", "seconds",
+             "trades", "journal", "allocs/bar", "peak RSS");
+  std::vector<std::pair<std::string, Result>> quiet;
   for (const auto& link : cfg.operations.at(0).strategy_links) {
-    if (workload != "all" && workload != link.name) continue;
+    if (!wants(link.name)) continue;
     std::vector<Result> results;
-    for (int r = 0; r < runs; ++r) {
-      st::RunOptions options;
-      options.out_dir = out;
-      options.write_outputs = false;
-      options.source = [&] { return std::make_unique<st::SpanBarSource>(series.data(), series.size(), "synthetic 1m"); };
-      std::uint64_t a0 = 0, a1 = 0;
-      std::int64_t b0 = 0, b1 = 0;
-      options.progress = [&](const st::RunProgress& p) {
-        const std::uint64_t now = g_allocations.load(std::memory_order_relaxed);
-        if (p.bars >= bars / 4 && b0 == 0) b0 = p.bars, a0 = now;
-        if (p.bars < bars && b0 != 0) b1 = p.bars, a1 = now;
-      };
-      const auto t0 = std::chrono::steady_clock::now();
-      const auto s = st::run_link(cfg, registry, link, options);
-      Result res;
-      res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      res.steady_allocs_per_bar = b1 > b0 ? static_cast<double>(a1 - a0) / static_cast<double>(b1 - b0) : 0;
-      res.trades = s.trades_closed + s.trades_open;
-      res.journal = s.journal_entries;
-      results.push_back(res);
-    }
-    std::sort(results.begin(), results.end(), [](const Result& a, const Result& b) { return a.seconds < b.seconds; });
-    const Result& med = results[results.size() / 2];
-    fmt::print("{:<10} {:>14.0f} {:>9.1f} {:>9.3f} {:>8} {:>12} {:>14.4f} {:>8.0f} MiB\n", link.name,
-               static_cast<double>(bars) / med.seconds, med.seconds * 1e9 / static_cast<double>(bars), med.seconds,
-               med.trades, med.journal, med.steady_allocs_per_bar, peak_rss_mib());
+    auto memory = [&] { return std::make_unique<st::SpanBarSource>(series.data(), series.size(), "synthetic 1m"); };
+    for (int r = 0; r < runs; ++r) results.push_back(run_once(cfg, registry, link, out, bars, memory));
+    print_row(link.name, results, bars);
+    quiet.push_back({link.name, run_once(cfg, registry, link, out, bars, memory, true)});
   }
-  fmt::print("(median of {} run(s); the series itself takes {:.0f} MiB of the RSS)\n", runs,
-             static_cast<double>(series.size() * sizeof(st::Bar)) / 1048576.0);
+  for (const auto& [name, r] : quiet)
+    fmt::print("  {}: {} quiet bars (nothing journaled) after the first quarter, {} allocations on them ({:.4f} per quiet bar)\n",
+               name, r.quiet_bars, r.quiet_allocs,
+               r.quiet_bars ? static_cast<double>(r.quiet_allocs) / static_cast<double>(r.quiet_bars) : 0.0);
+  if (wants("reference-parquet")) {
+    const std::string file = fmt::format("{}/bench-{}-seed{}.parquet", out, bars, synth.seed);
+    if (!std::filesystem::exists(file)) {
+      auto source = st::make_synth(synth, st::kNsPerMinute);
+      st::write_bars(file, *source, "zstd", 1'000'000);
+    }
+    std::vector<Result> results;
+    const auto& link = cfg.operations.at(0).strategy_links.at(2);
+    for (int r = 0; r < runs; ++r)
+      results.push_back(run_once(cfg, registry, link, out, bars, [&] { return st::parquet::open_parquet_bars(file); }));
+    print_row("reference-parquet", results, bars);
+    fmt::print("  (from {}, {:.0f} MiB, ZSTD, row groups of 1M rows)\n", file,
+               static_cast<double>(std::filesystem::file_size(file)) / 1048576.0);
+  }
+  if (wants("sweep")) {
+    std::vector<st::Bar> small;
+    {
+      st::config::SynthConfig s = synth;
+      s.bars = sweep_bars;
+      auto source = st::make_synth(s, st::kNsPerMinute);
+      for (st::Bar b; source->next(b);) small.push_back(b);
+    }
+    std::vector<st::config::ConfigSet> cfgs;
+    for (const auto& set : sweep_sets()) {
+      st::config::LoadOptions lo;
+      lo.overrides = set;
+      cfgs.push_back(st::config::load_config(config, &registry, lo, diags));
+    }
+    if (!diags.empty()) {
+      std::cerr << diags.to_string();
+      return 1;
+    }
+    std::vector<Result> one, many;
+    const double t1 = run_sweep(cfgs, registry, small, out, 1, one);
+    const double tn = run_sweep(cfgs, registry, small, out, threads, many);
+    bool identical = true;
+    for (std::size_t i = 0; i < one.size(); ++i)
+      identical = identical && one[i].final_equity == many[i].final_equity && one[i].journal == many[i].journal &&
+                  one[i].trades == many[i].trades;
+    const double total = static_cast<double>(sweep_bars) * static_cast<double>(cfgs.size());
+    fmt::print("sweep: {} parameter sets x {} bars = {:.0f} bars\n", cfgs.size(), sweep_bars, total);
+    fmt::print("  1 thread   {:>8.3f} s  {:>12.0f} bars/s\n", t1, total / t1);
+    fmt::print("  {} threads {:>8.3f} s  {:>12.0f} bars/s  speed-up x{:.2f}  results identical: {}\n", threads, tn,
+               total / tn, t1 / tn, identical ? "yes" : "NO");
+    if (!identical) return 1;
+  }
+  if (!series.empty())
+    fmt::print("(median of {} run(s); the in-memory series itself takes {:.0f} MiB of the RSS)\n", runs,
+               static_cast<double>(series.size() * sizeof(st::Bar)) / 1048576.0);
   return 0;
 }
