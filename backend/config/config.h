@@ -162,9 +162,21 @@ struct SynthConfig {                // deterministic generated market data
   double drift = 0.0002;            // per-bar mean of log returns
 };
 
+// How a data file's columns map to bars (docs/data.md). Empty names keep the defaults
+// (timestamp|time|date|datetime, open, high, low, close, volume).
+struct DataColumns {
+  std::string time, open, high, low, close, volume;
+};
+
 struct DataSourceConfig {
   std::string path;                 // CSV or Parquet file (relative to platform data_dir)
   std::optional<SynthConfig> synth; // either path or synth
+  // auto | generic | yahoo | binance | backtrader | freqtrade-json | parquet
+  std::string format = "auto";
+  DataColumns columns;
+  std::string time_unit = "auto";   // plain-number times: auto | s | ms | us | ns
+  std::string nulls = "refuse";     // Parquet nulls: refuse | skip_row | fill_previous
+  std::string utc_offset;           // local times (backtrader files): "+01:00"
   Origin origin;
 };
 

@@ -288,6 +288,42 @@ void parse_synth(Reader& r, const YAML::Node& n, const std::string& path, SynthC
   m.finish();
 }
 
+const yaml::EnumTable<std::string> kDataFormats = {
+    {"auto", "auto"},       {"generic", "generic"},         {"yahoo", "yahoo"},    {"binance", "binance"},
+    {"backtrader", "backtrader"}, {"freqtrade-json", "freqtrade-json"}, {"parquet", "parquet"}};
+const yaml::EnumTable<std::string> kTimeUnits = {{"auto", "auto"}, {"s", "s"}, {"ms", "ms"}, {"us", "us"}, {"ns", "ns"}};
+const yaml::EnumTable<std::string> kNullPolicies = {
+    {"refuse", "refuse"}, {"skip_row", "skip_row"}, {"fill_previous", "fill_previous"}};
+
+// format, columns, time_unit, nulls, utc_offset of a data file.
+void parse_data_mapping(Reader& r, MapView& d, DataSourceConfig& ds) {
+  d.optional_enum("format", ds.format, kDataFormats);
+  d.optional_enum("time_unit", ds.time_unit, kTimeUnits);
+  d.optional_enum("nulls", ds.nulls, kNullPolicies);
+  if (d.has("utc_offset") && d.optional("utc_offset", ds.utc_offset)) {
+    const std::string& o = ds.utc_offset;
+    const bool ok = o.size() == 6 && (o[0] == '+' || o[0] == '-') && o[3] == ':' && std::isdigit(o[1]) &&
+                    std::isdigit(o[2]) && std::isdigit(o[4]) && std::isdigit(o[5]);
+    if (!ok)
+      r.error(d.node("utc_offset"), d.child_path("utc_offset"),
+              fmt::format("expected an offset like +01:00 or -05:00, found \"{}\"", o));
+  }
+  if (YAML::Node cols = d.node("columns"); cols.IsDefined()) {
+    MapView c(r, cols, d.child_path("columns"));
+    if (c.ok()) {
+      c.optional("time", ds.columns.time);
+      c.optional("open", ds.columns.open);
+      c.optional("high", ds.columns.high);
+      c.optional("low", ds.columns.low);
+      c.optional("close", ds.columns.close);
+      c.optional("volume", ds.columns.volume);
+      c.finish();
+    }
+  }
+  if (ds.synth && (ds.format != "auto" || !ds.columns.time.empty() || ds.time_unit != "auto"))
+    r.error(d.node("synth"), d.path(), "format, columns and time_unit describe a data file; generated data has none");
+}
+
 }  // namespace
 
 OperationConfig parse_operation(const yaml::Document& doc, Diagnostics& diags) {
@@ -339,6 +375,7 @@ OperationConfig parse_operation(const yaml::Document& doc, Diagnostics& diags) {
         } else if (!has_path) {
           r.error(data, d.path(), "missing the data source: expected path: FILE or synth: {...}");
         }
+        parse_data_mapping(r, d, ds);
         d.finish();
         link.data = ds;
       }

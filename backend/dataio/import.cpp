@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "backend/core/time.h"
 #include "backend/data/csv.h"
@@ -307,6 +308,18 @@ class CsvImport final : public ImportSource::Impl {
       idx_[0] = d, clock_ = t;  // separate date and time columns
     }
     const char* names[6] = {"timestamp", "open", "high", "low", "close", "volume"};
+    for (int i = 0; i < 6; ++i) {
+      const std::string& wanted = options_.columns[static_cast<std::size_t>(i)];
+      if (wanted.empty()) continue;
+      const std::string w = lower(wanted);
+      idx_[i] = -1;
+      for (std::size_t k = 0; k < f.text.size(); ++k)
+        if (lower(f.text[k]) == w) idx_[i] = static_cast<int>(k);
+      if (idx_[i] < 0)
+        throw Error(fmt::format("{}:1:1: the header has no column \"{}\" (the {} column asked for); found: {}", path_,
+                                wanted, names[i], header));
+      if (i == 0) clock_ = -1;
+    }
     for (int i = 0; i < 6; ++i)
       if (idx_[i] < 0)
         throw Error(fmt::format("{}:1:1: the header has no {} column ({} format); found: {}", path_,
@@ -355,7 +368,12 @@ class CsvImport final : public ImportSource::Impl {
   bool time(std::string_view field, std::string_view clock, std::int64_t n, std::size_t col, Timestamp& out) {
     const char* unit = nullptr;
     std::optional<Timestamp> t;
-    if (all_digits(field)) {
+    if (all_digits(field) && options_.epoch_unit_ns > 0) {
+      std::int64_t v = 0;
+      if (std::from_chars(field.data(), field.data() + field.size(), v).ec == std::errc() &&
+          v <= std::numeric_limits<std::int64_t>::max() / options_.epoch_unit_ns)
+        t = Timestamp{v * options_.epoch_unit_ns};
+    } else if (all_digits(field)) {
       t = epoch_by_magnitude(field, &unit);
       if (t && format_ == DataFormat::kBinance && unit != last_unit_) {
         if (last_unit_ != nullptr)
@@ -515,10 +533,46 @@ ImportSource::~ImportSource() = default;
 
 bool ImportSource::next(Bar& out) { return impl_->read(out); }
 
-std::unique_ptr<BarSource> open_bars(const std::string& path) {
-  const DataFormat format = detect_data_format(path);
-  if (format == DataFormat::kParquet) return parquet::open_parquet_bars(path);
-  if (format == DataFormat::kGeneric) {
+std::optional<std::int64_t> parse_utc_offset(std::string_view text) {
+  if (text.empty() || text == "0" || text == "Z") return 0;
+  if (text.size() != 6 || (text[0] != '+' && text[0] != '-') || text[3] != ':') return std::nullopt;
+  int h = 0, m = 0;
+  if (std::from_chars(text.data() + 1, text.data() + 3, h).ec != std::errc() ||
+      std::from_chars(text.data() + 4, text.data() + 6, m).ec != std::errc() || h > 14 || m > 59)
+    return std::nullopt;
+  return (h * 3600 + m * 60) * (text[0] == '-' ? -1 : 1);
+}
+
+namespace {
+std::int64_t unit_ns(const std::string& unit) {
+  if (unit == "s") return 1'000'000'000;
+  if (unit == "ms") return 1'000'000;
+  if (unit == "us") return 1'000;
+  if (unit == "ns") return 1;
+  return 0;
+}
+}  // namespace
+
+std::unique_ptr<BarSource> open_bars(const std::string& path, const BarFileOptions& options) {
+  const DataFormat format = options.format == DataFormat::kAuto ? detect_data_format(path) : options.format;
+  const bool mapped = std::any_of(options.columns.begin(), options.columns.end(), [](const auto& s) { return !s.empty(); });
+  if (format == DataFormat::kParquet) {
+    parquet::OhlcvMapping m;
+    std::string* fields[6] = {&m.time, &m.open, &m.high, &m.low, &m.close, &m.volume};
+    for (std::size_t i = 0; i < 6; ++i)
+      if (!options.columns[i].empty()) *fields[i] = options.columns[i];
+    const std::int64_t unit = unit_ns(options.time_unit);
+    m.unit = unit == 1'000'000'000 ? parquet::TimeUnit::kSeconds
+             : unit == 1'000'000   ? parquet::TimeUnit::kMillis
+             : unit == 1'000       ? parquet::TimeUnit::kMicros
+             : unit == 1           ? parquet::TimeUnit::kNanos
+                                   : parquet::TimeUnit::kAuto;
+    m.nulls = options.nulls == "skip_row"        ? parquet::NullPolicy::kSkipRow
+              : options.nulls == "fill_previous" ? parquet::NullPolicy::kFillPrevious
+                                                 : parquet::NullPolicy::kRefuse;
+    return parquet::open_parquet_bars(path, m);
+  }
+  if (format == DataFormat::kGeneric && !mapped && options.time_unit == "auto") {
     std::ifstream in(path);
     std::string header;
     std::getline(in, header);
@@ -528,6 +582,9 @@ std::unique_ptr<BarSource> open_bars(const std::string& path) {
   ImportOptions strict;
   strict.format = format;
   strict.max_errors = 0;
+  strict.columns = options.columns;
+  strict.epoch_unit_ns = unit_ns(options.time_unit);
+  strict.utc_offset_seconds = options.utc_offset_seconds;
   return std::make_unique<ImportSource>(path, strict);
 }
 

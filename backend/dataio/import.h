@@ -21,6 +21,7 @@
 // filled.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -45,7 +46,21 @@ struct ImportOptions {
   bool skip_bad = false;
   std::int64_t utc_offset_seconds = 0;  // backtrader local times: UTC = local - offset
   std::size_t max_errors = 50;          // errors listed (and, without skip_bad, where reading stops)
+  // Column names of time, open, high, low, close, volume; empty keeps the dialect's defaults.
+  std::array<std::string, 6> columns;
+  std::int64_t epoch_unit_ns = 0;       // plain-number times: 0 = by their number of digits
 };
+
+// How a backtest reads its data file (a strategy link's data: section, docs/data.md).
+struct BarFileOptions {
+  DataFormat format = DataFormat::kAuto;
+  std::array<std::string, 6> columns;   // time, open, high, low, close, volume; empty = default
+  std::string time_unit = "auto";       // auto | s | ms | us | ns
+  std::string nulls = "refuse";         // Parquet: refuse | skip_row | fill_previous
+  std::int64_t utc_offset_seconds = 0;
+};
+// "+01:00" -> 3600; nullopt when malformed. "" and "0" and "Z" are 0.
+std::optional<std::int64_t> parse_utc_offset(std::string_view text);
 
 // Streaming statistics of a series: rows, range, timeframe (the most common step), gaps.
 class DataStats {
@@ -104,6 +119,6 @@ class ImportSource final : public BarSource {
 
 // A source for any data file a backtest can read: .parquet through the Parquet reader, every
 // other file through ImportSource (strict: a bad row stops the run with its position).
-std::unique_ptr<BarSource> open_bars(const std::string& path);
+std::unique_ptr<BarSource> open_bars(const std::string& path, const BarFileOptions& options = {});
 
 }  // namespace st

@@ -1,5 +1,6 @@
 #include "backend/dataio/import.h"
 #include "backend/dataio/convert.h"
+#include "backend/parquet/parquet_writer.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -175,6 +176,59 @@ TEST(OpenBars, ParquetWrittenFromCsvGivesTheSameBars) {
   auto yahoo = open_bars(kData + "orcl-2014.txt");  // other dialects through the strict importer
   expect_same(read_all(*yahoo), read_csv_all(kData + "orcl-2014.csv"), "yahoo");
   EXPECT_THROW(write_bars(std::string(ST_BINARY_DIR) + "/x.txt", source), Error);
+}
+
+// A link's data: section names other columns and the unit of plain-number times.
+TEST(OpenBars, ColumnNamesAndTimeUnitsFromTheLinkConfiguration) {
+  const auto want = read_csv_all(kData + "orcl-2014.csv");
+  BarFileOptions o;
+  o.columns = {"Time (ms)", "Open Price", "High Price", "Low Price", "Close Price", "Qty"};
+  o.time_unit = "ms";
+  const std::string csv = std::string(ST_BINARY_DIR) + "/renamed.csv";
+  {
+    std::ofstream out(csv);
+    out << "Qty,Close Price,Low Price,High Price,Open Price,Time (ms),Note\n";
+    for (const auto& b : want)
+      out << fmt::format("{},{},{},{},{},{},x\n", b.volume, b.close, b.low, b.high, b.open, b.time.ns / 1'000'000);
+  }
+  auto from_csv = open_bars(csv, o);
+  expect_same(read_all(*from_csv), want, "renamed csv");
+  // The same table as Parquet: INT64 epoch milliseconds without a logical type.
+  const std::string pq = std::string(ST_BINARY_DIR) + "/renamed.parquet";
+  {
+    std::vector<parquet::ColumnSpec> specs(6);
+    std::vector<parquet::ColumnData> cols(6);
+    const char* names[6] = {"Time (ms)", "Open Price", "High Price", "Low Price", "Close Price", "Qty"};
+    for (int i = 0; i < 6; ++i) {
+      specs[i].name = names[i];
+      specs[i].type = i == 0 ? parquet::PhysicalType::kInt64 : parquet::PhysicalType::kDouble;
+      cols[i].type = specs[i].type;
+    }
+    for (const auto& b : want) {
+      cols[0].i64.push_back(b.time.ns / 1'000'000);
+      cols[1].f64.push_back(b.open);
+      cols[2].f64.push_back(b.high);
+      cols[3].f64.push_back(b.low);
+      cols[4].f64.push_back(b.close);
+      cols[5].f64.push_back(b.volume);
+    }
+    parquet::TableWriter w(pq, specs);
+    w.write_row_group(cols);
+    w.close();
+  }
+  auto from_parquet = open_bars(pq, o);
+  expect_same(read_all(*from_parquet), want, "renamed parquet");
+  BarFileOptions guess = o;
+  guess.time_unit = "auto";  // a bare number's unit is never guessed in Parquet
+  EXPECT_THROW(read_all(*open_bars(pq, guess)), Error);
+  BarFileOptions wrong = o;
+  wrong.columns[5] = "Volume";
+  try {
+    open_bars(csv, wrong);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no column \"Volume\""), std::string::npos) << e.what();
+  }
 }
 
 // The counts ../shared/data/README.md gives for these files.

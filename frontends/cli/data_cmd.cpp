@@ -2,23 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 
 namespace st {
 
 namespace {
-
-// "+01:00", "-05:30", "0": seconds east of UTC.
-bool parse_offset(const std::string& text, std::int64_t& seconds) {
-  if (text.empty() || text == "0" || text == "Z") return seconds = 0, true;
-  if (text.size() != 6 || (text[0] != '+' && text[0] != '-') || text[3] != ':') return false;
-  int h = 0, m = 0;
-  if (std::from_chars(text.data() + 1, text.data() + 3, h).ec != std::errc() ||
-      std::from_chars(text.data() + 4, text.data() + 6, m).ec != std::errc() || h > 14 || m > 59)
-    return false;
-  seconds = (h * 3600 + m * 60) * (text[0] == '-' ? -1 : 1);
-  return true;
-}
 
 bool import_options(const DataCommandArgs& args, ImportOptions& o, std::ostream& err) {
   const auto format = parse_data_format(args.format);
@@ -29,7 +16,9 @@ bool import_options(const DataCommandArgs& args, ImportOptions& o, std::ostream&
     return false;
   }
   o.format = *format;
-  if (!parse_offset(args.utc_offset, o.utc_offset_seconds)) {
+  const auto offset = parse_utc_offset(args.utc_offset);
+  if (offset) o.utc_offset_seconds = *offset;
+  if (!offset) {
     err << fmt::format("error: --utc-offset: \"{}\" is not an offset like +01:00\n", args.utc_offset);
     return false;
   }

@@ -74,6 +74,19 @@ std::string resolve_path(const config::ConfigSet& cfg, const std::string& p) {
   return path.string();
 }
 
+// How the link's data file is read (its data: section; defaults when it has none).
+BarFileOptions file_options(const std::optional<config::DataSourceConfig>& data) {
+  BarFileOptions o;
+  if (!data) return o;
+  o.format = parse_data_format(data->format).value_or(DataFormat::kAuto);
+  o.columns = {data->columns.time, data->columns.open, data->columns.high,
+               data->columns.low,  data->columns.close, data->columns.volume};
+  o.time_unit = data->time_unit;
+  o.nulls = data->nulls;
+  o.utc_offset_seconds = parse_utc_offset(data->utc_offset).value_or(0);
+  return o;
+}
+
 // Implements the services the WorkerBuilder injects, and the sinks given to workers.
 class LinkRun final : public IEventEmitter, public IJournalWriter {
  public:
@@ -552,14 +565,17 @@ LinkSummary LinkRun::run() {
     source = options_.source();
     data_name = source->name();
   } else if (options_.data_override) {
-    source = open_bars(*options_.data_override);
+    // --data keeps the link's column names, units and null policy; the format is the file's own.
+    BarFileOptions o = file_options(link_.data);
+    o.format = DataFormat::kAuto;
+    source = open_bars(*options_.data_override, o);
     data_name = *options_.data_override;
   } else if (link_.data && link_.data->synth) {
     source = make_synth(*link_.data->synth, instrument.timeframe_ns);
     data_name = fmt::format("synth(seed={}, bars={})", link_.data->synth->seed, link_.data->synth->bars);
   } else if (link_.data) {
     data_name = resolve_path(cfg_, link_.data->path);
-    source = open_bars(data_name);
+    source = open_bars(data_name, file_options(link_.data));
   } else {
     throw Error(fmt::format("strategy link \"{}\" has no data source (data: {{path: ...}} or --data)", link_.name));
   }

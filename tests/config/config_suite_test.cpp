@@ -85,6 +85,18 @@ const Case kCases[] = {
      "manages_worker_type: OpportunityWorker", "operators.yaml:21:26: operators[2].manages_worker_type: |a second operator for OpportunityWorker"},
     {"operators_execution_parallel", "operators.yaml", "execution_strategy: EVENT_DRIVEN",
      "execution_strategy: PARALLEL", "operators.yaml:31:25: operators[4].execution_strategy: |cannot run PARALLEL"},
+    // data sources of strategy links
+    {"data_format_enum", "backtrader.yaml", "path: ../shared/data/orcl-1995-2014.csv",
+     "path: ../shared/data/orcl-1995-2014.csv\n      format: parket",
+     "backtrader.yaml:19:15: strategy_links[0].data.format: |\"parket\" is not one of"},
+    {"data_columns_unknown", "backtrader.yaml", "path: ../shared/data/orcl-1995-2014.csv",
+     "path: ../shared/data/orcl-1995-2014.csv\n      columns: {time: ts, closing: px}",
+     "backtrader.yaml:19:|strategy_links[0].data.columns.closing"},
+    {"data_utc_offset", "backtrader.yaml", "path: ../shared/data/orcl-1995-2014.csv",
+     "path: ../shared/data/orcl-1995-2014.csv\n      utc_offset: CET",
+     "backtrader.yaml:19:19: strategy_links[0].data.utc_offset: |expected an offset like +01:00"},
+    {"data_nulls_enum", "backtrader.yaml", "path: ../shared/data/orcl-1995-2014.csv",
+     "path: ../shared/data/orcl-1995-2014.csv\n      nulls: ignore", "backtrader.yaml:19:14: strategy_links[0].data.nulls: |skip_row"},
     // schedule.yaml
     {"cron_fields", "schedule.yaml", "\"0 10 * * 1\"", "\"0 10 * *\"", "schedule.yaml:7:11: schedules[0].cron: |expected 5 fields"},
     {"cron_hour", "schedule.yaml", "\"0 10 * * 1\"", "\"0 25 * * 1\"", "schedule.yaml:7:11: schedules[0].cron: |field 2 (hour): \"25\" is out of range 0-23"},
