@@ -109,7 +109,8 @@ void expect_readable_state(const fs::path& link_dir, int kill) {
 class CrashSafety : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    base_ = fs::path(ST_BINARY_DIR) / "crash_test";
+    // Per process: ctest runs each test of this suite as its own process, in parallel.
+    base_ = fs::path(ST_BINARY_DIR) / "crash_test" / std::to_string(::getpid());
     fs::remove_all(base_);
     fs::create_directories(base_);
     const auto t0 = std::chrono::steady_clock::now();
@@ -117,6 +118,9 @@ class CrashSafety : public ::testing::Test {
         << slurp(base_ / "reference.log");
     full_run_ = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
     for (const auto& f : kOutputs) reference_[f] = slurp(base_ / "reference" / "trend_synth" / f);
+  }
+  static void TearDownTestSuite() {
+    if (!::testing::UnitTest::GetInstance()->Failed()) fs::remove_all(base_);  // keep what a failure left, for a look
   }
   static fs::path base_;
   static std::chrono::microseconds full_run_;
