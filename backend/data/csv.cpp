@@ -11,6 +11,7 @@
 #include "backend/core/diagnostics.h"
 #include "backend/core/time.h"
 #include "backend/data/line_reader.h"
+#include "backend/data/text.h"
 
 namespace st {
 
@@ -19,16 +20,6 @@ namespace {
 constexpr const char* kColumns[] = {"timestamp", "open", "high", "low", "close", "volume"};
 constexpr std::size_t kChunk = 1 << 20;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string shown(std::string_view s) {
-  if (s.size() > 40) return fmt::format("\"{}...\"", s.substr(0, 40));
-  return fmt::format("\"{}\"", s);
-}
 
 class CsvBarSource final : public BarSource {
  public:
@@ -72,7 +63,7 @@ class CsvBarSource final : public BarSource {
       const std::size_t comma = header.find(',', start);
       const std::string_view name =
           header.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
-      const std::string n = lower(name);
+      const std::string n = lower_ascii(name);
       const bool ok = n == kColumns[i] || (i == 0 && (n == "time" || n == "date" || n == "datetime"));
       if (!ok)
         fail(1, col, "", fmt::format("header column {} is {}, expected \"{}\" (header: {})", i + 1, shown(name),

@@ -13,6 +13,7 @@
 #include "backend/core/time.h"
 #include "backend/data/csv.h"
 #include "backend/data/line_reader.h"
+#include "backend/data/text.h"
 #include "backend/parquet/parquet_reader.h"
 
 namespace st {
@@ -21,16 +22,6 @@ namespace {
 
 constexpr const char* kFormatNames[] = {"auto", "generic", "yahoo", "binance", "backtrader", "freqtrade-json", "parquet"};
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string shown(std::string_view s) {
-  if (s.size() > 40) return fmt::format("\"{}...\"", s.substr(0, 40));
-  return fmt::format("\"{}\"", s);
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -86,7 +77,7 @@ std::optional<DataFormat> parse_data_format(std::string_view text) {
 const char* to_string(DataFormat f) { return kFormatNames[static_cast<int>(f)]; }
 
 DataFormat detect_data_format(const std::string& path) {
-  const std::string ext = lower(std::filesystem::path(path).extension().string());
+  const std::string ext = lower_ascii(std::filesystem::path(path).extension().string());
   if (ext == ".parquet" || ext == ".pq") return DataFormat::kParquet;
   if (ext == ".json") return DataFormat::kFreqtradeJson;
   std::ifstream in(path, std::ios::binary);
@@ -98,7 +89,7 @@ DataFormat detect_data_format(const std::string& path) {
   std::string first;
   std::getline(in, first);
   if (first.rfind("\xEF\xBB\xBF", 0) == 0) first.erase(0, 3);
-  const std::string l = lower(first);
+  const std::string l = lower_ascii(first);
   if (!l.empty() && l[0] == '[') return DataFormat::kFreqtradeJson;
   if (l.find("adj close") != std::string::npos) return DataFormat::kYahoo;
   if (l.rfind("date,", 0) == 0 && l.find("openinterest") != std::string::npos) return DataFormat::kBacktrader;
@@ -296,7 +287,7 @@ class CsvImport final : public ImportSource::Impl {
     auto find = [&](std::initializer_list<const char*> names) -> int {
       for (std::size_t i = 0; i < f.text.size(); ++i)
         for (const char* n : names)
-          if (lower(f.text[i]) == n) return static_cast<int>(i);
+          if (lower_ascii(f.text[i]) == n) return static_cast<int>(i);
       return -1;
     };
     idx_ = {find({"timestamp", "time", "datetime", "date", "open_time", "open time"}), find({"open", "o"}),
@@ -311,10 +302,10 @@ class CsvImport final : public ImportSource::Impl {
     for (int i = 0; i < 6; ++i) {
       const std::string& wanted = options_.columns[static_cast<std::size_t>(i)];
       if (wanted.empty()) continue;
-      const std::string w = lower(wanted);
+      const std::string w = lower_ascii(wanted);
       idx_[i] = -1;
       for (std::size_t k = 0; k < f.text.size(); ++k)
-        if (lower(f.text[k]) == w) idx_[i] = static_cast<int>(k);
+        if (lower_ascii(f.text[k]) == w) idx_[i] = static_cast<int>(k);
       if (idx_[i] < 0)
         throw Error(fmt::format("{}:1:1: the header has no column \"{}\" (the {} column asked for); found: {}", path_,
                                 wanted, names[i], header));
