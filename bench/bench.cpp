@@ -324,9 +324,13 @@ int main(int argc, char** argv) {
       std::cerr << diags.to_string();
       return 1;
     }
+    // Each twice, alternating (1, N, 1, N), best of two: the first pass also pays for creating
+    // the 64 journal files and warming the page cache.
     std::vector<Result> one, many;
-    const double t1 = run_sweep(cfgs, registry, small, out, 1, one);
-    const double tn = run_sweep(cfgs, registry, small, out, threads, many);
+    double t1 = run_sweep(cfgs, registry, small, out, 1, one);
+    double tn = run_sweep(cfgs, registry, small, out, threads, many);
+    t1 = std::min(t1, run_sweep(cfgs, registry, small, out, 1, one));
+    tn = std::min(tn, run_sweep(cfgs, registry, small, out, threads, many));
     bool identical = true;
     for (std::size_t i = 0; i < one.size(); ++i)
       identical = identical && one[i].final_equity == many[i].final_equity && one[i].journal == many[i].journal &&
