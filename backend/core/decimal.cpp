@@ -242,7 +242,7 @@ Decimal Decimal::div(Decimal a, Decimal b, int scale) {
   return Decimal(narrow(div_even(num, den)), scale);
 }
 
-int Decimal::compare(Decimal a, Decimal b) {
+int Decimal::compare_scaled(Decimal a, Decimal b) {
   const int s = std::max(a.scale_, b.scale_);
   const i128 ra = static_cast<i128>(a.raw_) * kPow10[s - a.scale_];
   const i128 rb = static_cast<i128>(b.raw_) * kPow10[s - b.scale_];

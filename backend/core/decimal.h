@@ -65,7 +65,11 @@ class Decimal {
   Decimal abs() const { return raw_ < 0 ? -*this : *this; }
 
  private:
-  static int compare(Decimal a, Decimal b);
+  static int compare(Decimal a, Decimal b) {
+    if (a.scale_ == b.scale_) return (a.raw_ > b.raw_) - (a.raw_ < b.raw_);  // the common case
+    return compare_scaled(a, b);
+  }
+  static int compare_scaled(Decimal a, Decimal b);
   std::int64_t raw_ = 0;
   std::int8_t scale_ = 0;
 };

@@ -282,11 +282,13 @@ void LinkRun::on_enriched(EventBus& bus, const TradingContext& ctx) {
     }
   }
   // Threats no worker raised on this bar are over.
+  bool changed = !started_.empty();
   for (auto it = active_.begin(); it != active_.end();) {
     if (it->seen) {
       ++it;
       continue;
     }
+    changed = true;
     journal_->entry(ctx.time(), "THREAT_CLEARED", {{}, {}, it->event.threat_id, {}})
         .str("worker", it->event.worker)
         .str("threat_type", it->event.threat_type)
@@ -294,10 +296,13 @@ void LinkRun::on_enriched(EventBus& bus, const TradingContext& ctx) {
         .commit();
     it = active_.erase(it);
   }
-  active_view_.clear();
-  for (const auto& a : active_) active_view_.push_back(a.event);
-  desk_->set_active_threats(active_view_);
-  bus.publish(events::ThreatsDetected{started_, active_view_});
+  if (changed) {  // the view keeps each threat as it started; it changes only when one starts or ends
+    active_view_.clear();
+    for (const auto& a : active_) active_view_.push_back(a.event);
+    desk_->set_active_threats(active_view_);
+  }
+  // Its one subscriber acts on the threats that started; a bar without one needs no event.
+  if (!started_.empty()) bus.publish(events::ThreatsDetected{started_, active_view_});
 
   for (auto& s : opp_slots_) s.signals.clear();
   const auto& kept = op_opportunity_->run([&](std::size_t i) {
