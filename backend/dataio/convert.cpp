@@ -131,7 +131,13 @@ DataInfo describe_data(const std::string& path, const ImportOptions& options) {
     for (const auto& c : codecs) cs += (cs.empty() ? "" : ", ") + c;
     info.details.push_back("codecs      " + cs);
     if (md.created_by && !md.created_by->empty()) info.details.push_back("created by  " + *md.created_by);
-    auto bars = parquet::open_parquet_bars(path);
+    std::unique_ptr<BarSource> bars;
+    try {
+      bars = parquet::open_parquet_bars(path);
+    } catch (const Error& e) {  // a table, not bars (e.g. a run's trades.parquet)
+      info.not_bars = e.what();
+      return info;
+    }
     while (bars->next(b)) info.stats.add(b);
     return info;
   }

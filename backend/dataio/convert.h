@@ -39,6 +39,7 @@ struct DataInfo {
   DataStats stats;
   ImportReport report;               // bad rows found (info reads on past them)
   std::vector<std::string> details;  // Parquet: row groups, columns, codecs
+  std::string not_bars;              // Parquet tables that are not OHLCV (trades.parquet): why
 };
 DataInfo describe_data(const std::string& path, const ImportOptions& options);
 

@@ -67,6 +67,10 @@ int data_info(const DataCommandArgs& args, std::ostream& out, std::ostream& err)
   const auto info = describe_data(args.input, o);
   out << fmt::format("file        {}\nformat      {}\n", args.input, to_string(info.format));
   for (const auto& d : info.details) out << d << '\n';
+  if (!info.not_bars.empty()) {
+    out << "bars        none (not an OHLCV table): " << info.not_bars << '\n';
+    return 0;
+  }
   out << info.stats.to_text();
   if (info.report.bad_rows > 0) {
     out << fmt::format("bad rows    {} ({} duplicate times, {} out of order; left out above)\n", info.report.bad_rows,

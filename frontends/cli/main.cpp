@@ -74,6 +74,7 @@ std::optional<Loaded> load_all(const std::string& dir, const std::vector<std::st
 struct RunManifest {
   std::string config, operation, link, data;
   std::vector<std::string> sets;
+  bool parquet = false;
   std::string to_json() const {
     nlohmann::ordered_json j;
     j["format"] = "s1mpletrader.run/1";
@@ -82,6 +83,7 @@ struct RunManifest {
     j["link"] = link;
     j["data"] = data;
     j["sets"] = sets;
+    j["parquet"] = parquet;
     return j.dump(2) + "\n";
   }
 };
@@ -100,7 +102,7 @@ std::optional<RunManifest> read_run_manifest(const std::string& dir) {
     if (j.value("format", "") != "s1mpletrader.run/1") throw std::runtime_error("format is not s1mpletrader.run/1");
     return RunManifest{j.at("config").get<std::string>(), j.at("operation").get<std::string>(),
                        j.at("link").get<std::string>(), j.at("data").get<std::string>(),
-                       j.at("sets").get<std::vector<std::string>>()};
+                       j.at("sets").get<std::vector<std::string>>(), j.value("parquet", false)};
   } catch (const std::exception& e) {
     std::cerr << fmt::format("error: {}: not a run manifest: {}\n", path.string(), e.what());
     return std::nullopt;
@@ -174,6 +176,8 @@ int main(int argc, char** argv) {
   backtest->add_option("--set", sets, "Override a value: KEY.PATH=VALUE (repeatable)");
   backtest->add_option("--out", out, "Run directory (default: <runs_dir>/<operation>)");
   backtest->add_flag("--quiet", quiet, "No progress output");
+  bool parquet_outputs = false;
+  backtest->add_flag("--parquet", parquet_outputs, "Also write trades.parquet and equity.parquet");
   std::string resume_dir;
   backtest->add_option("--resume", resume_dir,
                        "Continue a killed run in this run directory, with the arguments it was started with");
@@ -247,7 +251,7 @@ int main(int argc, char** argv) {
     }
     if (backtest->parsed()) {
       if (!resume_dir.empty()) {
-        for (const char* opt : {"--config", "--operation", "--link", "--data", "--set", "--out"})
+        for (const char* opt : {"--config", "--operation", "--link", "--data", "--set", "--out", "--parquet"})
           if (backtest->count(opt) > 0) {
             std::cerr << fmt::format("error: --resume takes the run's arguments from {}/run.json; drop {}\n",
                                      resume_dir, opt);
@@ -260,6 +264,7 @@ int main(int argc, char** argv) {
         link_name = run->link;
         data = run->data;
         sets = run->sets;
+        parquet_outputs = run->parquet;
         out = resume_dir;
       }
       auto loaded = load_all(config_dir(config), sets);
@@ -279,9 +284,10 @@ int main(int argc, char** argv) {
       options.out_dir = out.empty() ? default_run_dir(cfg, op->name) : out;
       if (!data.empty()) options.data_override = data;
       options.resume = !resume_dir.empty();
+      options.parquet_outputs = parquet_outputs;
       if (!options.resume) {
         RunManifest m{fs::absolute(config_dir(config)).string(), op->name, link_name,
-                      data.empty() ? "" : fs::absolute(data).string(), sets};
+                      data.empty() ? "" : fs::absolute(data).string(), sets, parquet_outputs};
         fs::create_directories(options.out_dir);
         st::write_file_atomic((fs::path(options.out_dir) / "run.json").string(), m.to_json());
       }

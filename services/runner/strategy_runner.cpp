@@ -21,6 +21,7 @@
 #include "services/eventbus/event_bus.h"
 #include "services/operators/base_operator.h"
 #include "services/report/report.h"
+#include "services/runner/parquet_outputs.h"
 #include "services/scheduler/scheduler.h"
 
 namespace st {
@@ -613,6 +614,9 @@ LinkSummary LinkRun::run() {
   wire(bus);
 
   std::ofstream equity;
+  std::unique_ptr<EquityParquetWriter> equity_parquet;
+  if (options_.write_outputs && options_.parquet_outputs)
+    equity_parquet = std::make_unique<EquityParquetWriter>((dir / "equity.parquet").string(), bc.cash_decimals);
   if (options_.write_outputs) {
     equity.open(dir / "equity.csv.partial", std::ios::binary | std::ios::trunc);
     equity << "timestamp,cash,equity,drawdown_percent\n";
@@ -651,6 +655,7 @@ LinkSummary LinkRun::run() {
       max_dd_ = std::max(max_dd_, dd);
       equity << format_iso(ctx.time()) << ',' << ledger_->cash().to_string() << ',' << ledger_->equity().to_string()
              << ',' << fmt::format("{:.6f}", dd) << '\n';
+      if (equity_parquet) equity_parquet->add(ctx.time(), ledger_->cash(), ledger_->equity(), dd);
     });
   } catch (...) {
     journal_->flush();
@@ -745,6 +750,11 @@ LinkSummary LinkRun::run() {
   if (!equity) throw Error(fmt::format("{}: cannot write the equity curve", (dir / "equity.csv.partial").string()));
   rename_durable((dir / "equity.csv.partial").string(), (dir / "equity.csv").string());
   write_file_atomic((dir / "trades.csv").string(), trades.str());
+  if (equity_parquet) {
+    equity_parquet->close();
+    write_trades_parquet((dir / "trades.parquet").string(), desk_->trades(),
+                         {instrument.price_precision, instrument.quantity_precision, bc.cash_decimals});
+  }
   write_file_atomic((dir / "summary.json").string(), summary_json(s) + "\n");
   checkpoint(dir, true);
   write_report(dir.string());

@@ -36,6 +36,8 @@ struct RunOptions {
   // equity.csv, trades.csv, summary.json (with metrics) and report.html; the journal is always
   // written. Off for benchmarks, which measure the engine.
   bool write_outputs = true;
+  // Also trades.parquet and equity.parquet (typed: timestamps, exact decimals), beside the CSVs.
+  bool parquet_outputs = false;
   // Replaces the link's data source (benchmarks feed bars from memory).
   std::function<std::unique_ptr<BarSource>()> source;
   // Continue a killed run in out_dir: the run is replayed deterministically; each journal entry it

@@ -18,6 +18,14 @@ grep -q "^range       1995-01-03T00:00:00Z .. 2014-12-31T00:00:00Z" "$out/info.l
 cmp "$out/csv/bt_orcl/trades.csv" "$out/pq/bt_orcl/trades.csv" || fail "trades differ between CSV and Parquet"
 cmp "$out/csv/bt_orcl/equity.csv" "$out/pq/bt_orcl/equity.csv" || fail "equity differs between CSV and Parquet"
 
+# Run outputs as Parquet too: typed trades (97 of them, one open) and the equity curve.
+"$cli" backtest --config "$config" --operation backtrader --out "$out/pqout" --parquet --quiet > /dev/null
+"$cli" data info "$out/pqout/bt_orcl/trades.parquet" > "$out/trades.info"
+grep -q "^row groups  1 (97 rows)" "$out/trades.info" || fail "trades.parquet rows: $(cat "$out/trades.info")"
+grep -q "entry_price INT64 DECIMAL" "$out/trades.info" || fail "trades.parquet types"
+"$cli" data info "$out/pqout/bt_orcl/equity.parquet" | grep -q "(5036 rows)" || fail "equity.parquet rows"
+grep -q '"parquet": true' "$out/pqout/run.json" || fail "run.json does not remember --parquet for --resume"
+
 # Generated data straight to Parquet, and every codec.
 "$cli" data synth --out "$out/synth.parquet" --bars 5000 --timeframe 1m > /dev/null
 for codec in zstd snappy gzip none; do
