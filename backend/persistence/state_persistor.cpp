@@ -152,8 +152,46 @@ std::optional<nlohmann::ordered_json> MemoryStatePersistor::load(const std::stri
   return it->second;
 }
 
+namespace {
+// dst = src, reusing dst's memory where the two have the same shape (same keys in the same order,
+// arrays of the same length): a stop manager committing a moved number every bar then costs no
+// allocation. Falls back to a plain copy where the shape differs.
+void assign_in_place(nlohmann::ordered_json& dst, const nlohmann::ordered_json& src) {
+  if (dst.type() != src.type()) {
+    dst = src;
+    return;
+  }
+  if (src.is_object()) {
+    if (dst.size() != src.size()) {
+      dst = src;
+      return;
+    }
+    auto d = dst.begin();
+    for (auto s = src.begin(); s != src.end(); ++s, ++d)
+      if (d.key() != s.key()) {
+        dst = src;
+        return;
+      }
+    d = dst.begin();
+    for (auto s = src.begin(); s != src.end(); ++s, ++d) assign_in_place(d.value(), s.value());
+  } else if (src.is_array()) {
+    if (dst.size() != src.size()) {
+      dst = src;
+      return;
+    }
+    for (std::size_t i = 0; i < src.size(); ++i) assign_in_place(dst[i], src[i]);
+  } else if (src.is_string()) {
+    dst.get_ref<std::string&>().assign(src.get_ref<const std::string&>());
+  } else {
+    dst = src;  // numbers, booleans, null: no allocation
+  }
+}
+}  // namespace
+
 void MemoryStatePersistor::save(const std::string& key, const nlohmann::ordered_json& state) {
-  states_[key] = state;
+  auto it = states_.find(key);
+  if (it == states_.end()) states_.emplace(key, state);
+  else assign_in_place(it->second, state);
   ++saves_;
 }
 

@@ -106,6 +106,25 @@ TEST(JsonStatePersistor, ADamagedStateFileIsRefusedNotTrusted) {
   }
 }
 
+TEST(MemoryStatePersistor, UpdatesInPlaceAndFollowsShapeChanges) {
+  MemoryStatePersistor p;
+  nlohmann::ordered_json s = {{"best_close", {{"a", 1.5}, {"b", 2.5}}}, {"note", "x"}, {"list", {1, 2}}};
+  p.save("k", s);
+  s["best_close"]["a"] = 1.75;  // same shape: updated in place
+  s["note"] = "a longer note than the small-string buffer holds";
+  p.save("k", s);
+  EXPECT_EQ(*p.load("k"), s);
+  s["best_close"].erase("a");  // another shape: replaced
+  s["best_close"]["c"] = 9.0;
+  s["list"].push_back(3);
+  p.save("k", s);
+  EXPECT_EQ(*p.load("k"), s);
+  s = {{"other", true}};
+  p.save("k", s);
+  EXPECT_EQ(*p.load("k"), s);
+  EXPECT_EQ(p.saves(), 4u);
+}
+
 TEST(MemoryStatePersistor, KeepsTheLastSave) {
   MemoryStatePersistor p;
   p.save("a", {{"x", 1}});

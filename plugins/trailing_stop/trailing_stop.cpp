@@ -25,9 +25,25 @@ void TrailingStop::load() {
 }
 
 void TrailingStop::save() {
-  auto best = nlohmann::ordered_json::object();
-  for (const auto& t : tracked_) best[t.id.to_string()] = t.best;
-  state()["best_close"] = std::move(best);
+  auto& best = state()["best_close"];
+  // The same trades as last time (the usual case: a best close moved): update the numbers in
+  // place, no allocation. Otherwise rebuild the object.
+  bool same = best.is_object() && best.size() == tracked_.size();
+  if (same) {
+    char id[36];
+    std::size_t i = 0;
+    for (auto it = best.begin(); same && it != best.end(); ++it, ++i) {
+      tracked_[i].id.value.write(id);
+      same = it.key() == std::string_view(id, 36);
+    }
+  }
+  if (same) {
+    std::size_t i = 0;
+    for (auto it = best.begin(); it != best.end(); ++it, ++i) it.value() = tracked_[i].best;
+  } else {
+    best = nlohmann::ordered_json::object();
+    for (const auto& t : tracked_) best[t.id.to_string()] = t.best;
+  }
   commit_state();
 }
 
