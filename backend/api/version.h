@@ -8,7 +8,7 @@ namespace st {
 #define ST_PLUGIN_API_VERSION_MAJOR 1
 #endif
 inline constexpr int kApiVersionMajor = ST_PLUGIN_API_VERSION_MAJOR;
-inline constexpr int kApiVersionMinor = 0;
+inline constexpr int kApiVersionMinor = 1;  // 1.1: ThreatSink::still_active
 
 #define ST_STR2(x) #x
 #define ST_STR(x) ST_STR2(x)

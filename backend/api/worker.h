@@ -183,6 +183,15 @@ class ThreatSink {
   // (one THREAT_DETECTED per episode); when a worker stops raising it, it is cleared.
   virtual void raise(std::string threat_type, Severity severity, std::string message,
                      Details details) = 0;
+  // The cheap form of raise() for a threat that goes on: true when the host knows this worker's
+  // threat of `threat_type` is active and keeps it active for this bar, with nothing built or
+  // copied (a threat's episode keeps what it started with); false when it is not active, or the
+  // host does not track threats, and then the worker calls raise(). Added in API 1.1; hosts of
+  // API 1.0 plugins are unaffected (they never call it).
+  virtual bool still_active(std::string_view threat_type) {
+    (void)threat_type;
+    return false;
+  }
 };
 
 class ThreatWorker : public Worker {

@@ -29,9 +29,10 @@ void DataGap::process(const TradingContext& ctx, const LedgerView&, ThreatSink& 
   have_prev_ = true;
   if (left_ > 0) {
     --left_;
-    out.raise("DATA_GAP", severity_,
-              fmt::format("{:.4g} timeframes since the previous bar (more than {})", last_gap_bars_, max_gap_),
-              {{"gap_bars", last_gap_bars_}, {"max_gap_bars", max_gap_}});
+    if (!out.still_active("DATA_GAP"))
+      out.raise("DATA_GAP", severity_,
+                fmt::format("{:.4g} timeframes since the previous bar (more than {})", last_gap_bars_, max_gap_),
+                {{"gap_bars", last_gap_bars_}, {"max_gap_bars", max_gap_}});
   }
 }
 

@@ -40,6 +40,7 @@ void MaxDrawdown::process(const TradingContext&, const LedgerView& ledger, Threa
     active_bars_ = 0;
     return;
   }
+  if (out.still_active("MAX_DRAWDOWN_BREACHED")) return;  // no message built on every bar of it
   out.raise("MAX_DRAWDOWN_BREACHED", severity_,
             fmt::format("equity {:.2f} is {:.2f}% below its peak {:.2f} (limit {}%)", equity, dd, peak, limit_),
             {{"drawdown_percent", dd}, {"equity", equity}, {"peak_equity", peak}, {"limit_percent", limit_}});

@@ -170,6 +170,8 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   struct SinkSlot final : SignalSink, ThreatSink {
     std::vector<Signal> signals;
     std::vector<CriticalEvent> threats;
+    std::vector<std::size_t> kept;  // indices in run->active_ of threats that go on (still_active)
+    const LinkRun* run = nullptr;
     const TradingContext* ctx = nullptr;
     std::string worker;
     void emit(Direction d, std::string type, double strength, Details details) override {
@@ -185,6 +187,17 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
     void emit_exit(Direction positions, std::string type, Details details) override {
       emit(positions, std::move(type), 1.0, std::move(details));
       signals.back().exit = true;
+    }
+    bool still_active(std::string_view type) override {
+      if (run == nullptr) return false;
+      for (std::size_t i = 0; i < run->active_.size(); ++i) {
+        const auto& a = run->active_[i].event;
+        if (a.worker == worker && a.threat_type == type) {
+          kept.push_back(i);
+          return true;
+        }
+      }
+      return false;
     }
     void raise(std::string type, Severity severity, std::string message, Details details) override {
       CriticalEvent e;
@@ -249,15 +262,21 @@ void LinkRun::on_context_ready(EventBus& bus, TradingContext& ctx) {
 
 void LinkRun::on_enriched(EventBus& bus, const TradingContext& ctx) {
   // Threats first, so that planning sees this bar's threats.
-  for (auto& s : threat_slots_) s.threats.clear();
+  for (auto& s : threat_slots_) s.threats.clear(), s.kept.clear();
   const auto& kept_threats = op_threat_->run([&](std::size_t i) {
     auto& slot = threat_slots_[i];
     slot.ctx = &ctx;
     guarded(slot.worker, [&] { workforce_.threat[i]->process(ctx, *ledger_, slot); });
-    return slot.threats.empty() ? Outcome::kEmpty : Outcome::kProduced;
+    return slot.threats.empty() && slot.kept.empty() ? Outcome::kEmpty : Outcome::kProduced;
   });
   for (auto& a : active_) a.seen = false;
   started_.clear();
+  for (std::size_t i : kept_threats)
+    for (std::size_t k : threat_slots_[i].kept) {
+      if (active_[k].seen) continue;  // kept twice on one bar: counts once
+      active_[k].seen = true;
+      ++active_[k].bars;
+    }
   for (std::size_t i : kept_threats) {
     for (auto& t : threat_slots_[i].threats) {
       auto it = std::find_if(active_.begin(), active_.end(), [&](const ActiveThreat& a) {
@@ -557,7 +576,10 @@ LinkSummary LinkRun::run() {
   opp_slots_.resize(workforce_.opportunity.size());
   for (std::size_t i = 0; i < opp_slots_.size(); ++i) opp_slots_[i].worker = workforce_.opportunity[i]->info().id;
   threat_slots_.resize(workforce_.threat.size());
-  for (std::size_t i = 0; i < threat_slots_.size(); ++i) threat_slots_[i].worker = workforce_.threat[i]->info().id;
+  for (std::size_t i = 0; i < threat_slots_.size(); ++i) {
+    threat_slots_[i].worker = workforce_.threat[i]->info().id;
+    threat_slots_[i].run = this;
+  }
 
   std::vector<ScheduleSpec> specs;
   for (const auto& s : cfg_.schedule.schedules)
