@@ -55,7 +55,7 @@ TEST(UserPlugin, AnotherApiMajorVersionIsRefusedByName) {
   ASSERT_EQ(diags.size(), 1u);
   const std::string msg = diags.to_string();
   EXPECT_NE(msg.find("libvolume_spike.so"), std::string::npos) << msg;
-  EXPECT_NE(msg.find("plugin API 99.0"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("plugin API 99."), std::string::npos) << msg;
   EXPECT_EQ(registry.find("volume_spike"), nullptr);
 }
 
