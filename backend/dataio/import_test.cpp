@@ -231,6 +231,56 @@ TEST(OpenBars, ColumnNamesAndTimeUnitsFromTheLinkConfiguration) {
   }
 }
 
+// Damaged input of every dialect: bars or a precise error, never a crash or a hang.
+TEST(DataImport, RandomDamageIsAnErrorOrSkippedNeverACrash) {
+  const std::vector<std::string> originals = {"orcl-2014.txt", "2006-min-005.txt", "freqtrade_ETH_BTC-5m.json",
+                                              "nautilus_ftx_btc-perp-20211231-20220201_1m.csv"};
+  std::uint64_t state = 12345;
+  auto next = [&] {
+    state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+    return state;
+  };
+  const std::string junk = ",\n\"[]{}-+.eE0123456789:TZ \r\t\x00\xff";
+  int errors = 0, read = 0;
+  for (const auto& name : originals) {
+    std::ifstream in(kData + name, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    text.resize(std::min<std::size_t>(text.size(), 20000));
+    for (int m = 0; m < 150; ++m) {
+      std::string damaged = text;
+      const int edits = 1 + static_cast<int>(next() % 8);
+      for (int e = 0; e < edits; ++e) {
+        const std::size_t at = next() % damaged.size();
+        switch (next() % 4) {
+          case 0: damaged[at] = junk[next() % junk.size()]; break;
+          case 1: damaged.erase(at, 1 + next() % 40); break;
+          case 2: damaged.insert(at, std::string(1 + next() % 5, junk[next() % junk.size()])); break;
+          default: damaged.resize(at); break;
+        }
+        if (damaged.empty()) damaged = "x";
+      }
+      const std::string path = std::string(ST_BINARY_DIR) + "/damaged-" + name;
+      std::ofstream(path, std::ios::binary | std::ios::trunc) << damaged;
+      for (const bool skip : {false, true}) {
+        try {
+          ImportOptions o;
+          o.skip_bad = skip;
+          ImportSource source(path, o);
+          Bar b;
+          while (source.next(b)) {
+          }
+          ++read;
+        } catch (const Error& e) {
+          ++errors;
+          EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << "an error that does not name the file: " << e.what();
+        }
+      }
+    }
+  }
+  EXPECT_GT(errors, 0);
+  EXPECT_GT(read, 0);
+}
+
 // The counts ../shared/data/README.md gives for these files.
 TEST(DataStats, GapsAndTimeframeOfRealFiles) {
   auto stats_of = [](const std::string& file) {
