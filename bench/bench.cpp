@@ -160,6 +160,13 @@ Result run_once(const st::config::ConfigSet& cfg, const st::PluginRegistry& regi
   return res;
 }
 
+// The link of a workload by name (bench/config/operation.yaml).
+const st::config::StrategyLinkConfig& link_named(const st::config::ConfigSet& cfg, const std::string& name) {
+  for (const auto& l : cfg.operations.at(0).strategy_links)
+    if (l.name == name) return l;
+  throw std::runtime_error("bench/config/operation.yaml has no link named " + name);
+}
+
 void print_row(const std::string& name, std::vector<Result> results, std::int64_t bars) {
   std::sort(results.begin(), results.end(), [](const Result& a, const Result& b) { return a.seconds < b.seconds; });
   const Result& med = results[results.size() / 2];
@@ -192,7 +199,7 @@ double run_sweep(const std::vector<st::config::ConfigSet>& cfgs, const st::Plugi
     pool.emplace_back([&] {
       for (std::size_t i; (i = next.fetch_add(1)) < cfgs.size();) {
         try {
-          const auto& link = cfgs[i].operations.at(0).strategy_links.at(2);
+          const auto& link = link_named(cfgs[i], "reference");
           results[i] = run_once(cfgs[i], registry, link, fmt::format("{}/sweep-{}", out, i),
                                 static_cast<std::int64_t>(series.size()), [&] {
                                   return std::make_unique<st::SpanBarSource>(series.data(), series.size(), "synthetic 1m");
@@ -299,7 +306,7 @@ int main(int argc, char** argv) {
       st::write_bars(file, *source, "zstd", 1'000'000);
     }
     std::vector<Result> results;
-    const auto& link = cfg.operations.at(0).strategy_links.at(2);
+    const auto& link = link_named(cfg, "reference");
     for (int r = 0; r < runs; ++r)
       results.push_back(run_once(cfg, registry, link, out, bars, [&] { return st::parquet::open_parquet_bars(file); }));
     print_row("reference-parquet", results, bars);

@@ -302,9 +302,7 @@ void parse_data_mapping(Reader& r, MapView& d, DataSourceConfig& ds) {
   d.optional_enum("nulls", ds.nulls, kNullPolicies);
   if (d.has("utc_offset") && d.optional("utc_offset", ds.utc_offset)) {
     const std::string& o = ds.utc_offset;
-    const bool ok = o.size() == 6 && (o[0] == '+' || o[0] == '-') && o[3] == ':' && std::isdigit(o[1]) &&
-                    std::isdigit(o[2]) && std::isdigit(o[4]) && std::isdigit(o[5]);
-    if (!ok)
+    if (!parse_utc_offset(o))
       r.error(d.node("utc_offset"), d.child_path("utc_offset"),
               fmt::format("expected an offset like +01:00 or -05:00, found \"{}\"", o));
   }

@@ -29,6 +29,10 @@ std::string directory_of(const std::string& path) {
 }  // namespace
 
 void rename_durable(const std::string& from, const std::string& to) {
+  // The content reaches the disk before the name does: a crash never shows `to` with data
+  // that was still in the page cache.
+  if (!fsync_path(from, false))
+    throw Error(fmt::format("{}: cannot sync to disk: {}", from, std::strerror(errno)));
   if (std::rename(from.c_str(), to.c_str()) != 0)
     throw Error(fmt::format("{}: cannot replace with {}: {}", to, from, std::strerror(errno)));
   fsync_path(directory_of(to), true);
@@ -49,13 +53,8 @@ void write_file_atomic(const std::string& path, std::string_view content) {
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0) {
-    const int err = errno;
-    ::close(fd);
-    throw Error(fmt::format("{}: cannot sync to disk: {}", tmp, std::strerror(err)));
-  }
   ::close(fd);
-  rename_durable(tmp, path);
+  rename_durable(tmp, path);  // syncs tmp, renames, syncs the directory
 }
 
 }  // namespace st

@@ -12,7 +12,7 @@ namespace st {
 
 // Throws st::Error naming the path when a step fails.
 void write_file_atomic(const std::string& path, std::string_view content);
-// Renames `from` over `to` and fsyncs `to`'s directory (for files written in pieces).
+// fsyncs `from`, renames it over `to` and fsyncs `to`'s directory (for files written in pieces).
 void rename_durable(const std::string& from, const std::string& to);
 // fsync of a file or directory; false when it cannot be opened.
 bool fsync_path(const std::string& path, bool directory);

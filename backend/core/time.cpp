@@ -149,6 +149,14 @@ std::optional<Timestamp> parse_iso(std::string_view s) {
   return Timestamp{secs * kNsPerSecond + frac_ns};
 }
 
+std::optional<std::int64_t> parse_utc_offset(std::string_view text) {
+  if (text.empty() || text == "0" || text == "Z") return 0;
+  if (text.size() != 6 || (text[0] != '+' && text[0] != '-') || text[3] != ':') return std::nullopt;
+  int h = 0, m = 0;
+  if (!digits(text, 1, 2, h) || !digits(text, 4, 2, m) || h > 14 || m > 59) return std::nullopt;
+  return (h * 3600 + m * 60) * (text[0] == '-' ? -1 : 1);
+}
+
 std::optional<std::int64_t> parse_timeframe(std::string_view text) {
   if (text.size() < 2) return std::nullopt;
   std::int64_t n = 0;

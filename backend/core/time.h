@@ -27,6 +27,9 @@ std::string format_iso(Timestamp t);
 std::size_t format_iso(Timestamp t, char* out);
 // Accepts "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.fff…]]" with 'T' or ' ', optional 'Z' or ±HH:MM.
 std::optional<Timestamp> parse_iso(std::string_view text);
+// A UTC offset "+01:00" / "-05:30" in seconds east of UTC; "", "0" and "Z" are 0. nullopt when
+// malformed or beyond +-14:59.
+std::optional<std::int64_t> parse_utc_offset(std::string_view text);
 
 // Civil-date helpers (proleptic Gregorian, UTC).
 std::int64_t days_from_civil(int y, unsigned m, unsigned d);

@@ -7,6 +7,7 @@
 
 #include "backend/core/atomic_file.h"
 #include "backend/data/csv.h"
+#include "backend/data/text.h"
 #include "backend/parquet/parquet_reader.h"
 #include "backend/parquet/parquet_writer.h"
 
@@ -42,11 +43,20 @@ parquet::Codec codec_of(const std::string& name) {
   throw Error(fmt::format("--codec: \"{}\" is not a codec; expected zstd, snappy, gzip or none", name));
 }
 
-std::string lower_ext(const std::string& path) {
-  std::string ext = fs::path(path).extension().string();
-  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return ext;
-}
+std::string lower_ext(const std::string& path) { return lower_ascii(fs::path(path).extension().string()); }
+
+// Counts the bars it passes on.
+class Counter final : public BarSource {
+ public:
+  explicit Counter(BarSource& inner) : inner_(inner) {}
+  bool next(Bar& out) override { return inner_.next(out) && (++rows_, true); }
+  std::string name() const override { return inner_.name(); }
+  std::int64_t rows() const { return rows_; }
+
+ private:
+  BarSource& inner_;
+  std::int64_t rows_ = 0;
+};
 
 }  // namespace
 
@@ -54,19 +64,19 @@ std::int64_t write_bars(const std::string& path, BarSource& source, const std::s
                         std::int64_t row_group_rows) {
   const std::string ext = lower_ext(path);
   if (ext != ".parquet" && ext != ".csv") throw Error(fmt::format("{}: the output must end in .parquet or .csv", path));
-  DataStats counted;
-  const std::function<void(std::int64_t)> none;
-  Tap tap(source, counted, none);
+  Counter counted(source);
+  if (ext == ".parquet") {
+    // The Parquet writer is atomic itself: PATH.tmp, fsync, rename; the temp file is removed
+    // when the source fails.
+    parquet::WriterOptions wo;
+    wo.codec = codec_of(codec);
+    wo.row_group_rows = static_cast<std::size_t>(row_group_rows);
+    parquet::write_parquet_bars(path, counted, wo);
+    return counted.rows();
+  }
   const std::string tmp = path + ".tmp";
   try {
-    if (ext == ".parquet") {
-      parquet::WriterOptions wo;
-      wo.codec = codec_of(codec);
-      wo.row_group_rows = static_cast<std::size_t>(row_group_rows);
-      parquet::write_parquet_bars(tmp, tap, wo);
-    } else {
-      write_csv(tmp, tap);
-    }
+    write_csv(tmp, counted);
   } catch (...) {
     std::error_code ec;
     fs::remove(tmp, ec);

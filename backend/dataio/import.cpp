@@ -108,7 +108,8 @@ void DataStats::add(const Bar& bar) {
   } else {
     const std::int64_t step = bar.time.ns - last_.ns;
     // Bounded: a series with thousands of distinct steps has no timeframe worth naming anyway.
-    if (steps_.size() < 4096 || steps_.count(step)) ++steps_[step];
+    if (auto it = steps_.find(step); it != steps_.end()) ++it->second;
+    else if (steps_.size() < 4096) steps_.emplace(step, 1);
     if (step > largest_gap_) {
       largest_gap_ = step;
       largest_gap_after_ = last_;
@@ -523,16 +524,6 @@ ImportSource::ImportSource(std::string path, ImportOptions options) : path_(std:
 ImportSource::~ImportSource() = default;
 
 bool ImportSource::next(Bar& out) { return impl_->read(out); }
-
-std::optional<std::int64_t> parse_utc_offset(std::string_view text) {
-  if (text.empty() || text == "0" || text == "Z") return 0;
-  if (text.size() != 6 || (text[0] != '+' && text[0] != '-') || text[3] != ':') return std::nullopt;
-  int h = 0, m = 0;
-  if (std::from_chars(text.data() + 1, text.data() + 3, h).ec != std::errc() ||
-      std::from_chars(text.data() + 4, text.data() + 6, m).ec != std::errc() || h > 14 || m > 59)
-    return std::nullopt;
-  return (h * 3600 + m * 60) * (text[0] == '-' ? -1 : 1);
-}
 
 namespace {
 std::int64_t unit_ns(const std::string& unit) {

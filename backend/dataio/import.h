@@ -59,8 +59,7 @@ struct BarFileOptions {
   std::string nulls = "refuse";         // Parquet: refuse | skip_row | fill_previous
   std::int64_t utc_offset_seconds = 0;
 };
-// "+01:00" -> 3600; nullopt when malformed. "" and "0" and "Z" are 0.
-std::optional<std::int64_t> parse_utc_offset(std::string_view text);
+
 
 // Streaming statistics of a series: rows, range, timeframe (the most common step), gaps.
 class DataStats {

@@ -65,14 +65,11 @@ JournalRepair repair_journal_tail(const std::string& path) {
 FileJournalPersistor::FileJournalPersistor(std::string path, SyncPolicy policy, JournalOpen open)
     : path_(std::move(path)), policy_(policy) {
   if (open != JournalOpen::kCreate) repair_ = repair_journal_tail(path_);
-  if (open == JournalOpen::kResume) {
-    existing_ = std::fopen(path_.c_str(), "rb");  // missing: nothing to verify
-  } else {
-    file_ = std::fopen(path_.c_str(), open == JournalOpen::kCreate ? "wb" : "ab");
-    if (file_ == nullptr) throw Error(fmt::format("{}: cannot open journal: {}", path_, std::strerror(errno)));
-  }
-  if (existing_ == nullptr && file_ == nullptr) {
-    file_ = std::fopen(path_.c_str(), "wb");
+  // Resume verifies the old lines first and opens for appending once they are used up (verify());
+  // without an old journal there is nothing to verify and the journal starts anew.
+  if (open == JournalOpen::kResume) existing_ = std::fopen(path_.c_str(), "rb");
+  if (existing_ == nullptr) {
+    file_ = std::fopen(path_.c_str(), open == JournalOpen::kAppend ? "ab" : "wb");
     if (file_ == nullptr) throw Error(fmt::format("{}: cannot open journal: {}", path_, std::strerror(errno)));
   }
   buffer_.reserve(kBufferBytes + 4096);

@@ -15,17 +15,14 @@
 #include "backend/core/diagnostics.h"
 #include "backend/core/time.h"
 #include "backend/parquet/encodings.h"
+#include "backend/parquet/test_support.h"
 #include "backend/parquet/parquet_writer.h"
 
 namespace st::parquet {
 namespace {
 namespace fs = std::filesystem;
 
-std::string case_path(const std::string& name) {
-  const fs::path p = fs::path(ST_BINARY_DIR) / "parquet_cases" / name;
-  fs::create_directories(p.parent_path());
-  return p.string();
-}
+using testing::case_path;
 
 void write_bytes(const std::string& path, const Bytes& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -14,17 +14,14 @@
 #include "backend/core/time.h"
 #include "backend/data/csv.h"
 #include "backend/parquet/encodings.h"
+#include "backend/parquet/test_support.h"
 #include "backend/parquet/parquet_reader.h"
 
 namespace st::parquet {
 namespace {
 namespace fs = std::filesystem;
 
-std::string case_path(const std::string& name) {
-  const fs::path p = fs::path(ST_BINARY_DIR) / "parquet_cases" / name;
-  fs::create_directories(p.parent_path());
-  return p.string();
-}
+using testing::case_path;
 
 std::vector<Bar> make_bars(std::size_t n, std::uint64_t seed = 1) {
   std::mt19937_64 rng(seed);

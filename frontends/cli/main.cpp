@@ -11,11 +11,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "backend/config/loader.h"
-#include "backend/core/atomic_file.h"
 #include "backend/core/diagnostics.h"
 #include "backend/data/csv.h"
 #include "backend/data/synth.h"
@@ -25,6 +23,7 @@
 #include "frontends/cli/plugins_cmd.h"
 #include "services/explain/explain.h"
 #include "services/report/report.h"
+#include "services/runner/run_manifest.h"
 #include "services/runner/strategy_runner.h"
 
 namespace fs = std::filesystem;
@@ -68,45 +67,6 @@ std::optional<Loaded> load_all(const std::string& dir, const std::vector<std::st
     return std::nullopt;
   }
   return Loaded{std::move(registry), std::move(cfg)};
-}
-
-// run.json: how a run directory's run was started, so that --resume can start it again.
-struct RunManifest {
-  std::string config, operation, link, data;
-  std::vector<std::string> sets;
-  bool parquet = false;
-  std::string to_json() const {
-    nlohmann::ordered_json j;
-    j["format"] = "s1mpletrader.run/1";
-    j["config"] = config;
-    j["operation"] = operation;
-    j["link"] = link;
-    j["data"] = data;
-    j["sets"] = sets;
-    j["parquet"] = parquet;
-    return j.dump(2) + "\n";
-  }
-};
-
-std::optional<RunManifest> read_run_manifest(const std::string& dir) {
-  const fs::path path = fs::path(dir) / "run.json";
-  std::ifstream in(path);
-  if (!in) {
-    std::cerr << fmt::format("error: {}: nothing to resume: no run.json (the run was killed before it started, or "
-                             "this is not a run directory; start it again without --resume)\n",
-                             path.string());
-    return std::nullopt;
-  }
-  try {
-    const auto j = nlohmann::json::parse(in);
-    if (j.value("format", "") != "s1mpletrader.run/1") throw std::runtime_error("format is not s1mpletrader.run/1");
-    return RunManifest{j.at("config").get<std::string>(), j.at("operation").get<std::string>(),
-                       j.at("link").get<std::string>(), j.at("data").get<std::string>(),
-                       j.at("sets").get<std::vector<std::string>>(), j.value("parquet", false)};
-  } catch (const std::exception& e) {
-    std::cerr << fmt::format("error: {}: not a run manifest: {}\n", path.string(), e.what());
-    return std::nullopt;
-  }
 }
 
 // `s1mpletrader bench ...` runs the benchmark binary built beside this one: it has its own
@@ -257,14 +217,19 @@ int main(int argc, char** argv) {
                                      resume_dir, opt);
             return 2;
           }
-        const auto run = read_run_manifest(resume_dir);
-        if (!run) return 2;
-        config = run->config;
-        operation = run->operation;
-        link_name = run->link;
-        data = run->data;
-        sets = run->sets;
-        parquet_outputs = run->parquet;
+        st::RunManifest run;
+        try {
+          run = st::read_run_manifest(resume_dir);
+        } catch (const st::Error& e) {
+          std::cerr << "error: " << e.what() << '\n';
+          return 2;
+        }
+        config = run.config;
+        operation = run.operation;
+        link_name = run.link;
+        data = run.data;
+        sets = run.sets;
+        parquet_outputs = run.parquet;
         out = resume_dir;
       }
       auto loaded = load_all(config_dir(config), sets);
@@ -286,10 +251,9 @@ int main(int argc, char** argv) {
       options.resume = !resume_dir.empty();
       options.parquet_outputs = parquet_outputs;
       if (!options.resume) {
-        RunManifest m{fs::absolute(config_dir(config)).string(), op->name, link_name,
-                      data.empty() ? "" : fs::absolute(data).string(), sets, parquet_outputs};
-        fs::create_directories(options.out_dir);
-        st::write_file_atomic((fs::path(options.out_dir) / "run.json").string(), m.to_json());
+        st::write_run_manifest(options.out_dir, {fs::absolute(config_dir(config)).string(), op->name, link_name,
+                                                 data.empty() ? "" : fs::absolute(data).string(), sets,
+                                                 parquet_outputs});
       }
       const bool tty = isatty(fileno(stderr)) != 0;
       if (!quiet) {

@@ -13,49 +13,26 @@ using parquet::ColumnSpec;
 using parquet::Logical;
 using parquet::PhysicalType;
 
-ColumnSpec timestamp(std::string name, bool optional = false) {
+ColumnSpec column(std::string name, PhysicalType type, Logical logical = Logical::kNone, bool optional = false) {
   ColumnSpec c;
   c.name = std::move(name);
-  c.type = PhysicalType::kInt64;
-  c.logical = Logical::kTimestampNanos;
+  c.type = type;
+  c.logical = logical;
   c.utc = true;
   c.optional = optional;
   return c;
 }
-
+ColumnSpec timestamp(std::string name, bool optional = false) {
+  return column(std::move(name), PhysicalType::kInt64, Logical::kTimestampNanos, optional);
+}
 ColumnSpec decimal(std::string name, int scale, bool optional = false) {
-  ColumnSpec c;
-  c.name = std::move(name);
-  c.type = PhysicalType::kInt64;
-  c.logical = Logical::kDecimal;
+  ColumnSpec c = column(std::move(name), PhysicalType::kInt64, Logical::kDecimal, optional);
   c.decimal_precision = 18;
   c.decimal_scale = scale;
-  c.optional = optional;
   return c;
 }
-
 ColumnSpec text(std::string name, bool optional = false) {
-  ColumnSpec c;
-  c.name = std::move(name);
-  c.type = PhysicalType::kByteArray;
-  c.logical = Logical::kString;
-  c.optional = optional;
-  return c;
-}
-
-ColumnSpec integer(std::string name, bool optional = false) {
-  ColumnSpec c;
-  c.name = std::move(name);
-  c.type = PhysicalType::kInt64;
-  c.optional = optional;
-  return c;
-}
-
-ColumnSpec real(std::string name) {
-  ColumnSpec c;
-  c.name = std::move(name);
-  c.type = PhysicalType::kDouble;
-  return c;
+  return column(std::move(name), PhysicalType::kByteArray, Logical::kString, optional);
 }
 
 std::vector<ColumnData> empty_columns(const std::vector<ColumnSpec>& specs) {
@@ -77,7 +54,7 @@ void put(ColumnData& c, std::string v, bool valid = true) {
 }
 
 std::vector<ColumnSpec> equity_specs(int cash_scale) {
-  return {timestamp("timestamp"), decimal("cash", cash_scale), decimal("equity", cash_scale), real("drawdown_percent")};
+  return {timestamp("timestamp"), decimal("cash", cash_scale), decimal("equity", cash_scale), column("drawdown_percent", PhysicalType::kDouble)};
 }
 
 }  // namespace
@@ -89,7 +66,7 @@ void write_trades_parquet(const std::string& path, const std::vector<TradeRow>& 
       decimal("size", s.quantity), decimal("entry_fee", s.cash), timestamp("exit_time", true),
       decimal("exit_price", s.price, true), text("exit_reason"), decimal("exit_fee", s.cash, true),
       decimal("pnl_gross", s.cash, true), decimal("pnl_net", s.cash, true), text("threat_id", true),
-      integer("bars_held", true)};
+      column("bars_held", PhysicalType::kInt64, Logical::kNone, true)};
   auto cols = empty_columns(specs);
   for (const auto& r : trades) {
     const bool closed = r.closed;
