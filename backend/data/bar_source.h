@@ -2,6 +2,8 @@
 // and refuses bad data with the position of the problem.
 #pragma once
 
+#include <algorithm>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,18 @@ class BarSource {
   // wrong, what was expected, what was found".
   virtual bool next(Bar& out) = 0;
   virtual std::string name() const = 0;
+  // The next bars, at most `max` (max >= 1), as a view valid until the next call; empty at the
+  // end. The environment replays through this, one virtual call per batch. The default hands
+  // out one bar per call (a file or exchange source yields each bar as soon as it has it, and an
+  // error surfaces exactly where next() raised it); sources holding bars in memory override it.
+  virtual std::span<const Bar> next_span(std::size_t max) {
+    (void)max;
+    if (!next(one_)) return {};
+    return {&one_, 1};
+  }
+
+ private:
+  Bar one_{};
 };
 
 // Bars held in memory (tests, generated data).
@@ -27,6 +41,12 @@ class VectorBarSource final : public BarSource {
     if (pos_ >= bars_.size()) return false;
     out = bars_[pos_++];
     return true;
+  }
+  std::span<const Bar> next_span(std::size_t max) override {
+    const std::size_t n = std::min(max, bars_.size() - pos_);
+    const std::span<const Bar> s(bars_.data() + pos_, n);
+    pos_ += n;
+    return s;
   }
   std::string name() const override { return name_; }
 
@@ -45,6 +65,12 @@ class SpanBarSource final : public BarSource {
     if (pos_ >= n_) return false;
     out = bars_[pos_++];
     return true;
+  }
+  std::span<const Bar> next_span(std::size_t max) override {
+    const std::size_t n = std::min(max, n_ - pos_);
+    const std::span<const Bar> s(bars_ + pos_, n);
+    pos_ += n;
+    return s;
   }
   std::string name() const override { return name_; }
 

@@ -385,6 +385,9 @@ void TradeDesk::expire_entries() {
 }
 
 void TradeDesk::process_bar() {
+  // Nothing live (no trade in flight, no order in the book): nothing to expire, fill or protect.
+  if (first_active() == trades_.size() && broker_->pending().empty() && cancelled_.empty() && opened_now_.empty())
+    return;
   expire_entries();
   broker_->process_bar(market_->bar(), [this](const BrokerFill& f) { return on_fill(f); }, cancelled_);
   after_fills();

@@ -1,5 +1,6 @@
 #include "backend/journal/journal.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -44,6 +45,36 @@ TEST(StrategyJournal, EscapesStringsAndWritesNonFiniteAsNull) {
   EXPECT_EQ(parsed[0]["m"], "a\"b\\c\nd\x01");
   EXPECT_TRUE(parsed[0]["n"].is_null());
   EXPECT_NE(out.lines()[0].find("\"z\":0}"), std::string::npos) << out.lines()[0];
+}
+
+// The word-at-a-time scan must find every character that needs an escape, wherever it falls
+// in an 8-byte word, and leave UTF-8 and printable ASCII alone.
+TEST(JsonString, EscapesEveryCharacterAtEveryOffset) {
+  const auto reference = [](std::string_view text) {
+    std::string out = "\"";
+    for (unsigned char c : text) {
+      if (c == '"') out += "\\\"";
+      else if (c == '\\') out += "\\\\";
+      else if (c == '\n') out += "\\n";
+      else if (c == '\r') out += "\\r";
+      else if (c == '\t') out += "\\t";
+      else if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+      else out.push_back(static_cast<char>(c));
+    }
+    return out + "\"";
+  };
+  for (int c = 0; c < 256; ++c)
+    for (std::size_t len = 1; len <= 19; ++len)
+      for (std::size_t at = 0; at < len; ++at) {
+        std::string text(len, 'a');
+        text[at] = static_cast<char>(c);
+        std::string out;
+        journal::append_json_string(out, text);
+        ASSERT_EQ(out, reference(text)) << "char " << c << " at " << at << " of " << len;
+      }
+  std::string out;
+  journal::append_json_string(out, "\x01\x1f\"\\ caf\xc3\xa9 \x7f done, and some more text past eight bytes");
+  EXPECT_EQ(out, reference("\x01\x1f\"\\ caf\xc3\xa9 \x7f done, and some more text past eight bytes"));
 }
 
 TEST(StrategyJournal, NestedObjectsAndArraysRoundTrip) {

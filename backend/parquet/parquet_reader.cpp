@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <exception>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -1040,9 +1041,26 @@ class ParquetBarSource final : public BarSource {
     }
   }
 
+  // Batches of decoded rows; a bad row ends the batch before it and is raised on the next call,
+  // so the bars before it are replayed first, exactly as with next().
+  std::span<const Bar> next_span(std::size_t max) override {
+    if (pending_error_) std::rethrow_exception(std::exchange(pending_error_, nullptr));
+    const std::size_t want = std::min(max, batch_.size());
+    std::size_t n = 0;
+    try {
+      while (n < want && next(batch_[n])) ++n;
+    } catch (...) {
+      if (n == 0) throw;
+      pending_error_ = std::current_exception();
+    }
+    return {batch_.data(), n};
+  }
+
   std::string name() const override { return reader_.path(); }
 
  private:
+  std::vector<Bar> batch_ = std::vector<Bar>(256);
+  std::exception_ptr pending_error_;
   enum class TimeKind { kScaledInt, kFloat, kIso };
   static constexpr const char* kField[6] = {"time", "open", "high", "low", "close", "volume"};
 

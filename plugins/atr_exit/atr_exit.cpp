@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "backend/api/plugin.h"
+#include "backend/core/format.h"
 
 namespace st::plugins {
 
@@ -22,13 +23,15 @@ PlanDecision AtrExit::plan(const PlanningInput& in, RoutedTradePlan& routed) {
   const double entry = p.entry_price.to_double();
   const double sign = p.direction == Direction::kLong ? 1.0 : -1.0;
   const double stop = entry - sign * stop_ * atr;
-  if (stop <= 0) return PlanDecision::reject(fmt::format("stop {:.6g} would be at or below zero", stop));
+  if (stop <= 0)
+    return PlanDecision::reject(format_compiled(FMT_COMPILE("stop {:.6g} would be at or below zero"), stop));
   p.stop_loss = Decimal::from_double(stop, scale);
-  std::string why = fmt::format("stop {} = entry {} {} {} x ATR {:.6g}", p.stop_loss.to_string(),
-                                p.entry_price.to_string(), sign > 0 ? "-" : "+", stop_, atr);
+  std::string why =
+      format_compiled(FMT_COMPILE("stop {} = entry {} {} {} x ATR {:.6g}"), p.stop_loss.to_string(),
+                      p.entry_price.to_string(), sign > 0 ? "-" : "+", stop_, atr);
   if (target_ > 0) {
     p.take_profit = Decimal::from_double(entry + sign * target_ * atr, scale);
-    why += fmt::format("; target {} = {} x ATR", p.take_profit.to_string(), target_);
+    why += format_compiled(FMT_COMPILE("; target {} = {} x ATR"), p.take_profit.to_string(), target_);
   }
   p.details.emplace_back("atr", atr);
   p.rationale.emplace_back("exit", std::move(why));

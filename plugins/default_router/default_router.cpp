@@ -3,15 +3,16 @@
 #include <fmt/format.h>
 
 #include "backend/api/plugin.h"
+#include "backend/core/format.h"
 
 namespace st::plugins {
 
 PlanDecision DefaultRouter::plan(const PlanningInput&, RoutedTradePlan& routed) {
   routed.route = "default";
   routed.time_in_force = tif_;
-  routed.plan.rationale.emplace_back("routing", fmt::format("{} {} order to the environment's broker, {}",
-                                                            to_string(routed.plan.entry_type),
-                                                            to_string(routed.plan.direction), tif_));
+  routed.plan.rationale.emplace_back(
+      "routing", format_compiled(FMT_COMPILE("{} {} order to the environment's broker, {}"),
+                                 to_string(routed.plan.entry_type), to_string(routed.plan.direction), tif_));
   return PlanDecision::accept();
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "backend/api/plugin.h"
+#include "backend/core/format.h"
 
 namespace st::plugins {
 
@@ -29,12 +30,15 @@ PlanDecision RiskSizing::plan(const PlanningInput& in, RoutedTradePlan& routed) 
   const int q = in.market.instrument().quantity_precision;
   const Decimal size = Decimal::from_double(std::floor(units * std::pow(10.0, q)) / std::pow(10.0, q), q);
   if (size.is_zero() || size.is_negative())
-    return PlanDecision::reject(fmt::format("size rounds to zero (risk {:.2f} / {:.6g} per unit = {:.6g} units)",
-                                            risk_amount, per_unit, units));
+    return PlanDecision::reject(
+        format_compiled(FMT_COMPILE("size rounds to zero (risk {:.2f} / {:.6g} per unit = {:.6g} units)"),
+                        risk_amount, per_unit, units));
   p.size = size;
   p.rationale.emplace_back(
-      "size", fmt::format("{} units: risk {}% of equity {:.2f} = {:.2f} / {:.6g} per unit to the stop{}", size.to_string(),
-                          risk_, equity, risk_amount, per_unit, capped ? fmt::format(", capped at {}% of cash", exposure_) : ""));
+      "size", format_compiled(
+                  FMT_COMPILE("{} units: risk {}% of equity {:.2f} = {:.2f} / {:.6g} per unit to the stop{}"),
+                  size.to_string(), risk_, equity, risk_amount, per_unit,
+                  capped ? format_compiled(FMT_COMPILE(", capped at {}% of cash"), exposure_) : ""));
   return PlanDecision::accept();
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "backend/api/plugin.h"
+#include "backend/core/format.h"
 
 namespace st::plugins {
 
@@ -68,7 +69,8 @@ void TrailingStop::on_bar(const TradingContext& market, ExecutionContext& ctx) {
   moves_.clear();
   for (const auto& p : positions) {
     const bool is_long = p.direction == Direction::kLong;
-    auto it = std::find_if(tracked_.begin(), tracked_.end(), [&](const Tracked& t) { return t.id == p.trade_id; });
+    auto it =
+        std::find_if(tracked_.begin(), tracked_.end(), [&](const Tracked& t) { return t.id == p.trade_id; });
     if (it == tracked_.end()) {
       tracked_.push_back({p.trade_id, close});
       it = tracked_.end() - 1;
@@ -82,7 +84,8 @@ void TrailingStop::on_bar(const TradingContext& market, ExecutionContext& ctx) {
     const bool tighter = p.stop_loss.is_zero() || (is_long ? stop > p.stop_loss : stop < p.stop_loss);
     if (tighter && stop.raw() > 0)
       moves_.push_back({p.trade_id, stop,
-                        fmt::format("best close {:.6g} {} {} x ATR {:.6g}", b, is_long ? "-" : "+", multiple_, atr)});
+                        format_compiled(FMT_COMPILE("best close {:.6g} {} {} x ATR {:.6g}"), b,
+                                        is_long ? "-" : "+", multiple_, atr)});
   }
   if (changed) save();
   for (auto& m : moves_) ctx.move_stop(m.id, m.stop, std::move(m.why));

@@ -16,16 +16,18 @@ class EventBus final : public IEventHandler {
  public:
   using Handler = std::function<void(const Event&)>;
 
-  // Subscribes to the event type T (one of the events:: structs).
-  template <class T>
-  void subscribe(std::function<void(const T&)> handler) {
+  // Subscribes to the event type T (one of the events:: structs). The callable is stored as
+  // it is (one indirect call per delivery, no nested std::function).
+  template <class T, class F>
+  void subscribe(F handler) {
     constexpr std::size_t index = variant_index<T>();
-    handlers_[index].push_back([h = std::move(handler)](const Event& e) { h(std::get<T>(e)); });
+    handlers_[index].push_back([h = std::move(handler)](const Event& e) { h(*std::get_if<T>(&e)); });
   }
 
   void publish(const Event& event) override {
-    ++published_[event.index()];
-    for (const auto& h : handlers_[event.index()]) h(event);
+    const std::size_t index = event.index();
+    ++published_[index];
+    for (const auto& h : handlers_[index]) h(event);
   }
 
   std::uint64_t published(std::size_t index) const { return published_[index]; }

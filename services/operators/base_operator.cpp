@@ -18,9 +18,9 @@ BaseOperator::BaseOperator(OperatorSettings settings, std::size_t workers, std::
     pool_ = std::make_unique<ThreadPool>(settings_.threads);
 }
 
-const std::vector<std::size_t>& BaseOperator::run(FunctionRef<Outcome(std::size_t)> task, std::uint32_t event) {
+const std::vector<std::size_t>& BaseOperator::run_workers(FunctionRef<Outcome(std::size_t)> task,
+                                                          std::uint32_t event) {
   kept_.clear();
-  if (n_ == 0) return kept_;  // an empty workforce: nothing to run (five operators run per bar)
   const bool chain = settings_.aggregation == AggregationStrategy::kChainThrough;
   switch (settings_.execution) {
     case ExecutionStrategy::kParallel:

@@ -50,10 +50,16 @@ class BaseOperator {
   // when EVENT_DRIVEN; event = 0 means "every worker"). Returns the indices whose results count,
   // per the aggregation strategy, in blueprint order. The returned reference is valid until the
   // next call.
-  const std::vector<std::size_t>& run(FunctionRef<Outcome(std::size_t)> task, std::uint32_t event = 0);
+  // Inline test first: an empty workforce (five operators run per bar) costs one compare.
+  const std::vector<std::size_t>& run(FunctionRef<Outcome(std::size_t)> task, std::uint32_t event = 0) {
+    if (n_ == 0) return kept_;  // never filled when there are no workers
+    return run_workers(task, event);
+  }
 
  private:
   OperatorSettings settings_;
+  const std::vector<std::size_t>& run_workers(FunctionRef<Outcome(std::size_t)> task, std::uint32_t event);
+
   std::size_t n_;
   std::vector<std::uint32_t> subscriptions_;
   std::unique_ptr<ThreadPool> pool_;

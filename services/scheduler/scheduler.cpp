@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "backend/core/diagnostics.h"
 
@@ -19,10 +20,15 @@ Scheduler::Scheduler(std::vector<ScheduleSpec> specs, IdGenerator& ids) : ids_(&
 
 void Scheduler::start(Timestamp after) {
   for (auto& e : entries_) e.next = e.cron.next_after(after);
+  refresh_next_due();
 }
 
-void Scheduler::due(Timestamp now, std::vector<ScheduledEvent>& out) {
-  const std::size_t first = out.size();
+void Scheduler::refresh_next_due() {
+  const auto n = next_fire();
+  next_due_ns_ = n ? n->ns : std::numeric_limits<std::int64_t>::max();
+}
+
+void Scheduler::collect(Timestamp now, std::vector<ScheduledEvent>& out) {
   std::vector<std::pair<Timestamp, std::size_t>> fired;
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     auto& e = entries_[i];
@@ -50,7 +56,7 @@ void Scheduler::due(Timestamp now, std::vector<ScheduledEvent>& out) {
     ev.event = entries_[i].spec.event;
     out.push_back(std::move(ev));
   }
-  (void)first;
+  refresh_next_due();
 }
 
 std::optional<Timestamp> Scheduler::next_fire() const {

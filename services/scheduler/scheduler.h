@@ -7,6 +7,8 @@
 // a missed weekly buy is not made up three times after a three-week outage.
 #pragma once
 
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,7 +33,10 @@ class Scheduler {
   // Each schedule's first fire time is the first after `after`.
   void start(Timestamp after);
   // Appends the events due at `now`, ordered by fire time, then by schedule order.
-  void due(Timestamp now, std::vector<ScheduledEvent>& out);
+  // Inline: most bars have nothing due, and this runs on every bar.
+  void due(Timestamp now, std::vector<ScheduledEvent>& out) {
+    if (now.ns >= next_due_ns_) collect(now, out);
+  }
   std::optional<Timestamp> next_fire() const;
   // How many fire times were folded into a later one because of gaps (see above).
   std::int64_t skipped() const { return skipped_; }
@@ -42,8 +47,13 @@ class Scheduler {
     CronExpr cron;
     std::optional<Timestamp> next;
   };
+  void collect(Timestamp now, std::vector<ScheduledEvent>& out);
+  void refresh_next_due();
+
   std::vector<Entry> entries_;
   IdGenerator* ids_;
+  // The earliest fire time of any schedule (max when none): due() is a compare until then.
+  std::int64_t next_due_ns_ = std::numeric_limits<std::int64_t>::max();
   std::int64_t skipped_ = 0;
 };
 
