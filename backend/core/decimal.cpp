@@ -182,14 +182,37 @@ std::string Decimal::to_string_fixed() const {
   return neg ? "-" + digits : digits;
 }
 
-std::string Decimal::to_string() const {
-  std::string s = to_string_fixed();
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
+char* Decimal::write(char* out) const {
+  const bool neg = raw_ < 0;
+  unsigned long long mag = neg ? 0ULL - static_cast<unsigned long long>(raw_) : static_cast<unsigned long long>(raw_);
+  char digits[20];  // least significant first
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + mag % 10);
+    mag /= 10;
+  } while (mag != 0);
+  const int scale = scale_ > 0 ? scale_ : 0;
+  const auto digit = [&](int k) { return k < n ? digits[k] : '0'; };
+  int low = 0;  // the lowest fraction digit kept (trailing zeros dropped)
+  while (low < scale && digit(low) == '0') ++low;
+  char* p = out;
+  if (neg) *p++ = '-';
+  if (n <= scale) *p++ = '0';
+  for (int k = n - 1; k >= scale; --k) *p++ = digits[k];
+  if (low < scale) {
+    *p++ = '.';
+    for (int k = scale - 1; k >= low; --k) *p++ = digit(k);
   }
-  if (s == "-0") s = "0";
-  return s;
+  if (p - out == 2 && out[0] == '-' && out[1] == '0') {  // "-0" is "0"
+    out[0] = '0';
+    p = out + 1;
+  }
+  return p;
+}
+
+std::string Decimal::to_string() const {
+  char buf[kMaxChars];
+  return std::string(buf, write(buf));
 }
 
 Decimal Decimal::rescale(int scale) const {

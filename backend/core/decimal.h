@@ -38,6 +38,9 @@ class Decimal {
   double to_double() const;
   // Shortest exact text, e.g. "12.5", "-0.001", "0" (trailing zeros dropped).
   std::string to_string() const;
+  // Writes to_string()'s text to `out` (room for kMaxChars) without allocating; returns the end.
+  static constexpr std::size_t kMaxChars = 48;
+  char* write(char* out) const;
   // Fixed number of decimals, e.g. to_string_fixed() of 12.5 at scale 2 = "12.50".
   std::string to_string_fixed() const;
 

@@ -115,5 +115,34 @@ TEST(Decimal, FromDoubleEqualsParsingTheShortestText) {
     ASSERT_EQ(got->scale(), want->scale()) << text;
   }
 }
+
+// to_string() writes without allocating (Decimal::write); it must equal the fixed text with the
+// trailing fraction zeros dropped, for every scale, sign and size, including the int64 extremes.
+TEST(Decimal, ShortestTextIsTheFixedTextWithoutTrailingZeros) {
+  const auto reference = [](const Decimal& d) {
+    std::string s = d.to_string_fixed();
+    if (s.find('.') != std::string::npos) {
+      while (s.back() == '0') s.pop_back();
+      if (s.back() == '.') s.pop_back();
+    }
+    return s == "-0" ? std::string("0") : s;
+  };
+  Xoshiro256 rng(7);
+  const std::int64_t edges[] = {0, 1, -1, 9, 10, -10, 100, 120, -1200, 1000000, INT64_MAX, INT64_MIN, INT64_MIN + 1};
+  for (int scale = 0; scale <= Decimal::kMaxScale; ++scale) {
+    for (std::int64_t raw : edges) ASSERT_EQ(Decimal(raw, scale).to_string(), reference(Decimal(raw, scale)));
+    for (int i = 0; i < 20000; ++i) {
+      std::int64_t raw = static_cast<std::int64_t>(rng.next() >> (rng.next() % 64));
+      if (i % 5 == 0) raw = (raw / 1000) * 1000;  // trailing zeros
+      if (i % 2 == 0) raw = -raw;
+      const Decimal d(raw, scale);
+      ASSERT_EQ(d.to_string(), reference(d)) << raw << " at scale " << scale;
+    }
+  }
+  EXPECT_EQ(Decimal(-1200, 2).to_string(), "-12");
+  EXPECT_EQ(Decimal(5, 3).to_string(), "0.005");
+  EXPECT_EQ(Decimal(-5, 3).to_string(), "-0.005");
+}
+
 }  // namespace
 }  // namespace st

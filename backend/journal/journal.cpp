@@ -156,9 +156,11 @@ EntryWriter& EntryWriter::integer(std::string_view k, std::int64_t value) {
 
 EntryWriter& EntryWriter::dec(std::string_view k, const Decimal& value) {
   key(k);
-  out_->push_back('"');
-  *out_ += value.to_string();
-  out_->push_back('"');
+  char buf[Decimal::kMaxChars + 2];
+  buf[0] = '"';
+  char* end = value.write(buf + 1);
+  *end++ = '"';
+  out_->append(buf, end);
   return *this;
 }
 

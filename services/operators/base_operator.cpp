@@ -21,37 +21,25 @@ BaseOperator::BaseOperator(OperatorSettings settings, std::size_t workers, std::
 const std::vector<std::size_t>& BaseOperator::run_workers(FunctionRef<Outcome(std::size_t)> task,
                                                           std::uint32_t event) {
   kept_.clear();
-  const bool chain = settings_.aggregation == AggregationStrategy::kChainThrough;
-  switch (settings_.execution) {
-    case ExecutionStrategy::kParallel:
-      if (pool_) {
-        pool_->run(n_, [&](std::size_t i) { outcomes_[i] = task(i); });
-      } else {
-        for (std::size_t i = 0; i < n_; ++i) outcomes_[i] = task(i);
-      }
-      break;
-    case ExecutionStrategy::kSequential:
-    case ExecutionStrategy::kEventDriven: {
-      const bool filter = settings_.execution == ExecutionStrategy::kEventDriven && event != 0;
-      for (std::size_t i = 0; i < n_; ++i) {
-        if (filter && (subscriptions_[i] & event) == 0) {
-          outcomes_[i] = Outcome::kEmpty;
-          continue;
-        }
-        outcomes_[i] = task(i);
-        if (chain && outcomes_[i] != Outcome::kEmpty) {
-          // The chain ends here: either a worker ended it, or (for result-producing categories)
-          // the first result wins. Context and planning chains report kEmpty to continue.
-          for (std::size_t j = i + 1; j < n_; ++j) outcomes_[j] = Outcome::kEmpty;
-          break;
-        }
-      }
-      break;
-    }
+  const bool keep = settings_.aggregation != AggregationStrategy::kNone;
+  if (settings_.execution == ExecutionStrategy::kParallel && pool_) {
+    pool_->run(n_, [&](std::size_t i) { outcomes_[i] = task(i); });
+    if (keep)
+      for (std::size_t i = 0; i < n_; ++i)
+        if (outcomes_[i] == Outcome::kProduced) kept_.push_back(i);
+    return kept_;
   }
-  if (settings_.aggregation == AggregationStrategy::kNone) return kept_;
-  for (std::size_t i = 0; i < n_; ++i)
-    if (outcomes_[i] == Outcome::kProduced) kept_.push_back(i);
+  // Inline, in blueprint order (SEQUENTIAL, EVENT_DRIVEN, and PARALLEL on one thread): one pass.
+  const bool chain = settings_.aggregation == AggregationStrategy::kChainThrough;
+  const bool filter = settings_.execution == ExecutionStrategy::kEventDriven && event != 0;
+  for (std::size_t i = 0; i < n_; ++i) {
+    if (filter && (subscriptions_[i] & event) == 0) continue;
+    const Outcome o = task(i);
+    if (o == Outcome::kProduced && keep) kept_.push_back(i);
+    // The chain ends here: either a worker ended it, or (for result-producing categories) the
+    // first result wins. Context and planning chains report kEmpty to continue.
+    if (chain && o != Outcome::kEmpty) break;
+  }
   return kept_;
 }
 

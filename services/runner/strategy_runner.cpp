@@ -138,6 +138,8 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   void checkpoint(const std::filesystem::path& dir, bool final);
   void on_context_ready(EventBus& bus, TradingContext& ctx);
   void on_enriched(EventBus& bus, const TradingContext& ctx);
+  void detect_threats(EventBus& bus, const TradingContext& ctx);
+  void detect_opportunities(EventBus& bus, const TradingContext& ctx);
   void plan_signal(EventBus& bus, const Signal& signal);
   void dispatch_execution(std::uint32_t event, FunctionRef<void(ExecutionWorker&)> call,
                           const ScheduledEvent* scheduled = nullptr);
@@ -261,6 +263,11 @@ void LinkRun::on_context_ready(EventBus& bus, TradingContext& ctx) {
 }
 
 void LinkRun::on_enriched(EventBus& bus, const TradingContext& ctx) {
+  if (!threat_slots_.empty() || !active_.empty()) detect_threats(bus, ctx);
+  if (!opp_slots_.empty()) detect_opportunities(bus, ctx);
+}
+
+void LinkRun::detect_threats(EventBus& bus, const TradingContext& ctx) {
   // Threats first, so that planning sees this bar's threats.
   for (auto& s : threat_slots_) s.threats.clear(), s.kept.clear();
   const auto& kept_threats = op_threat_->run([&](std::size_t i) {
@@ -323,7 +330,9 @@ void LinkRun::on_enriched(EventBus& bus, const TradingContext& ctx) {
   }
   // Its one subscriber acts on the threats that started; a bar without one needs no event.
   if (!started_.empty()) bus.publish(events::ThreatsDetected{started_, active_view_});
+}
 
+void LinkRun::detect_opportunities(EventBus& bus, const TradingContext& ctx) {
   for (auto& s : opp_slots_) s.signals.clear();
   const auto& kept = op_opportunity_->run([&](std::size_t i) {
     auto& slot = opp_slots_[i];
