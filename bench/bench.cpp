@@ -300,18 +300,21 @@ int main(int argc, char** argv) {
                name, r.quiet_bars, r.quiet_allocs,
                r.quiet_bars ? static_cast<double>(r.quiet_allocs) / static_cast<double>(r.quiet_bars) : 0.0);
   if (wants("reference-parquet")) {
-    const std::string file = fmt::format("{}/bench-{}-seed{}.parquet", out, bars, synth.seed);
+    // Row groups as `data import` writes them (st::kBarRowGroupRows); the size is in the name, so
+    // a file written with another size is not reused.
+    const std::string file =
+        fmt::format("{}/bench-{}-seed{}-rg{}.parquet", out, bars, synth.seed, st::kBarRowGroupRows);
     if (!std::filesystem::exists(file)) {
       auto source = st::make_synth(synth, st::kNsPerMinute);
-      st::write_bars(file, *source, "zstd", 1'000'000);
+      st::write_bars(file, *source, "zstd");
     }
     std::vector<Result> results;
     const auto& link = link_named(cfg, "reference");
     for (int r = 0; r < runs; ++r)
       results.push_back(run_once(cfg, registry, link, out, bars, [&] { return st::parquet::open_parquet_bars(file); }));
     print_row("reference-parquet", results, bars);
-    fmt::print("  (from {}, {:.0f} MiB, ZSTD, row groups of 1M rows)\n", file,
-               static_cast<double>(std::filesystem::file_size(file)) / 1048576.0);
+    fmt::print("  (from {}, {:.0f} MiB, ZSTD, row groups of {} rows)\n", file,
+               static_cast<double>(std::filesystem::file_size(file)) / 1048576.0, st::kBarRowGroupRows);
   }
   if (wants("sweep")) {
     std::vector<st::Bar> small;

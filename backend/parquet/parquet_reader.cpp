@@ -1048,7 +1048,28 @@ class ParquetBarSource final : public BarSource {
     const std::size_t want = std::min(max, batch_.size());
     std::size_t n = 0;
     try {
-      while (n < want && next(batch_[n])) ++n;
+      if (pos_ >= rows_ || !no_nulls_) {
+        while (n < want && next(batch_[n])) ++n;
+      } else {
+        // A row group without nulls: rows straight from the columns, each validated in order.
+        const std::size_t take = std::min(want, rows_ - pos_);
+        for (; n < take; ++n) {
+          const std::size_t i = pos_;
+          Bar& b = batch_[n];
+          b.time = Timestamp{time_[i]};
+          b.open = price_[1][i];
+          b.high = price_[2][i];
+          b.low = price_[3][i];
+          b.close = price_[4][i];
+          b.volume = price_[5][i];
+          ++pos_;
+          const std::int64_t row = row_base_ + static_cast<std::int64_t>(i) + 1;
+          validate(b, row);
+          previous_ = b;
+          previous_row_ = row;
+          have_previous_ = true;
+        }
+      }
     } catch (...) {
       if (n == 0) throw;
       pending_error_ = std::current_exception();
@@ -1177,9 +1198,16 @@ class ParquetBarSource final : public BarSource {
       valid_[f] = cols[f].valid;
     }
     const std::size_t n = cols[0].size();
-    time_.assign(n, 0);
-    convert_time(cols[0], n);
+    if (time_kind_ == TimeKind::kScaledInt && time_scale_ == 1 && cols[0].type == PhysicalType::kInt64 &&
+        cols[0].valid.empty()) {
+      time_ = std::move(cols[0].i64);  // nanoseconds already: taken as they are
+    } else {
+      time_.assign(n, 0);
+      convert_time(cols[0], n);
+    }
     for (int f = 1; f < 6; ++f) convert_price(cols[f], f, n);
+    no_nulls_ = true;
+    for (int f = 0; f < 6; ++f) no_nulls_ = no_nulls_ && valid_[f].empty();
     rows_ = n;
   }
 
@@ -1222,35 +1250,41 @@ class ParquetBarSource final : public BarSource {
     }
   }
 
-  void convert_price(const ColumnData& col, int f, std::size_t n) {
+  void convert_price(ColumnData& col, int f, std::size_t n) {
     if (col.size() != n)
       fail_file(fmt::format("row group {}: column \"{}\" has {} rows, the time column {}", next_group_ - 1,
                             info(f).name, col.size(), n));
     auto& out = price_[f];
+    if (col.type == PhysicalType::kDouble) {
+      out = std::move(col.f64);  // the decoded values are the prices: no copy
+      return;
+    }
     out.assign(n, 0.0);
     const ColumnInfo& c = info(f);
     const double divisor = c.logical == Logical::kDecimal ? std::pow(10.0, c.decimal_scale) : 1.0;
-    for (std::size_t i = 0; i < n; ++i) {
-      switch (col.type) {
-        case PhysicalType::kDouble:
-          out[i] = col.f64[i];
-          break;
-        case PhysicalType::kFloat:
-          out[i] = col.f32[i];
-          break;
-        case PhysicalType::kInt32:
-          out[i] = static_cast<double>(col.i32[i]) / divisor;
-          break;
-        case PhysicalType::kInt64:
-          out[i] = static_cast<double>(col.i64[i]) / divisor;
-          break;
-        default:
-          break;
-      }
+    switch (col.type) {
+      case PhysicalType::kFloat:
+        for (std::size_t i = 0; i < n; ++i) out[i] = col.f32[i];
+        break;
+      case PhysicalType::kInt32:
+        for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<double>(col.i32[i]) / divisor;
+        break;
+      case PhysicalType::kInt64:
+        for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<double>(col.i64[i]) / divisor;
+        break;
+      default:
+        break;
     }
   }
 
   void validate(const Bar& b, std::int64_t row) const {
+    // The usual case in one expression (NaN fails every comparison; high bounds the other
+    // prices); anything else goes through the checks below, which name what is wrong.
+    constexpr double kMax = std::numeric_limits<double>::max();
+    if (b.low > 0 && b.high <= kMax && b.high >= b.low && b.high >= b.open && b.high >= b.close &&
+        b.low <= b.open && b.low <= b.close && b.volume >= 0 && b.volume <= kMax &&
+        (!have_previous_ || b.time > previous_.time))
+      return;
     const double v[6] = {0, b.open, b.high, b.low, b.close, b.volume};
     for (int f = 1; f < 6; ++f) {
       if (!std::isfinite(v[f])) fail(row, f, fmt::format("expected a finite number, found {}", v[f]));
@@ -1279,6 +1313,7 @@ class ParquetBarSource final : public BarSource {
   std::vector<std::int64_t> time_;
   std::vector<double> price_[6];
   std::vector<std::uint8_t> valid_[6];  // ColumnData::valid of each field (empty: no nulls)
+  bool no_nulls_ = false;               // every valid_ is empty in the loaded row group
   int next_group_ = 0;
   std::size_t pos_ = 0, rows_ = 0;
   std::int64_t row_base_ = 0;
