@@ -1,5 +1,6 @@
 #include "backend/journal/journal.h"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -12,6 +13,13 @@ namespace st {
 namespace journal {
 
 namespace {
+constexpr auto kNeedsEscape = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = true;
+  t['"'] = t['\\'] = true;
+  return t;
+}();
+
 // Index of the first character at or after `i` that JSON needs escaped (control, '"', '\\'), or
 // text.size(). Eight bytes per step (SWAR): a byte b < 0x20 sets the high bit of (b - 0x20) & ~b,
 // and equality with c is a zero byte in b ^ c.
@@ -23,10 +31,8 @@ std::size_t find_escape(std::string_view text, std::size_t i) {
     std::memcpy(&w, text.data() + i, 8);
     if ((((w - kOnes * 0x20) & ~w) | zero_byte(w ^ (kOnes * '"')) | zero_byte(w ^ (kOnes * '\\'))) & kHigh) break;
   }
-  for (; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x20 || c == '"' || c == '\\') return i;
-  }
+  for (; i < text.size(); ++i)
+    if (kNeedsEscape[static_cast<unsigned char>(text[i])]) return i;
   return i;
 }
 }  // namespace

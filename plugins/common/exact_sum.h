@@ -14,15 +14,22 @@ class ExactSum {
   ExactSum() { partials_.reserve(8); }
   void add(double x) {
     std::size_t i = 0;
-    for (double y : partials_) {
+    const std::size_t n = partials_.size();
+    double* p = partials_.data();
+    for (std::size_t k = 0; k < n; ++k) {
+      double y = p[k];
       if (std::fabs(x) < std::fabs(y)) std::swap(x, y);
       const double hi = x + y;
       const double lo = y - (hi - x);
-      if (lo != 0.0) partials_[i++] = lo;
+      if (lo != 0.0) p[i++] = lo;
       x = hi;
     }
-    partials_.resize(i);
-    partials_.push_back(x);
+    if (i < n) {  // the list shrank or kept its length: write in place
+      p[i] = x;
+      partials_.resize(i + 1);
+    } else {
+      partials_.push_back(x);
+    }
   }
   void remove(double x) { add(-x); }
   void clear() { partials_.clear(); }
