@@ -18,28 +18,12 @@ BaseOperator::BaseOperator(OperatorSettings settings, std::size_t workers, std::
     pool_ = std::make_unique<ThreadPool>(settings_.threads);
 }
 
-const std::vector<std::size_t>& BaseOperator::run_workers(FunctionRef<Outcome(std::size_t)> task,
-                                                          std::uint32_t event) {
+const std::vector<std::size_t>& BaseOperator::run_pooled(FunctionRef<Outcome(std::size_t)> task) {
   kept_.clear();
-  const bool keep = settings_.aggregation != AggregationStrategy::kNone;
-  if (settings_.execution == ExecutionStrategy::kParallel && pool_) {
-    pool_->run(n_, [&](std::size_t i) { outcomes_[i] = task(i); });
-    if (keep)
-      for (std::size_t i = 0; i < n_; ++i)
-        if (outcomes_[i] == Outcome::kProduced) kept_.push_back(i);
-    return kept_;
-  }
-  // Inline, in blueprint order (SEQUENTIAL, EVENT_DRIVEN, and PARALLEL on one thread): one pass.
-  const bool chain = settings_.aggregation == AggregationStrategy::kChainThrough;
-  const bool filter = settings_.execution == ExecutionStrategy::kEventDriven && event != 0;
-  for (std::size_t i = 0; i < n_; ++i) {
-    if (filter && (subscriptions_[i] & event) == 0) continue;
-    const Outcome o = task(i);
-    if (o == Outcome::kProduced && keep) kept_.push_back(i);
-    // The chain ends here: either a worker ended it, or (for result-producing categories) the
-    // first result wins. Context and planning chains report kEmpty to continue.
-    if (chain && o != Outcome::kEmpty) break;
-  }
+  pool_->run(n_, [&](std::size_t i) { outcomes_[i] = task(i); });
+  if (settings_.aggregation != AggregationStrategy::kNone)
+    for (std::size_t i = 0; i < n_; ++i)
+      if (outcomes_[i] == Outcome::kProduced) kept_.push_back(i);
   return kept_;
 }
 

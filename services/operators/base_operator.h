@@ -50,15 +50,33 @@ class BaseOperator {
   // when EVENT_DRIVEN; event = 0 means "every worker"). Returns the indices whose results count,
   // per the aggregation strategy, in blueprint order. The returned reference is valid until the
   // next call.
-  // Inline test first: an empty workforce (five operators run per bar) costs one compare.
-  const std::vector<std::size_t>& run(FunctionRef<Outcome(std::size_t)> task, std::uint32_t event = 0) {
+  // A template, defined here: on the calling thread (every strategy but a PARALLEL one with a
+  // pool) the task is inlined into the loop, with no indirect call per worker; an empty workforce
+  // (five operators run per bar) costs one compare.
+  template <class Task>
+  const std::vector<std::size_t>& run(Task&& task, std::uint32_t event = 0) {
     if (n_ == 0) return kept_;  // never filled when there are no workers
-    return run_workers(task, event);
+    if (pool_ && settings_.execution == config::ExecutionStrategy::kParallel)
+      return run_pooled(FunctionRef<Outcome(std::size_t)>(task));
+    kept_.clear();
+    // In blueprint order (SEQUENTIAL, EVENT_DRIVEN, and PARALLEL on one thread): one pass.
+    const bool keep = settings_.aggregation != config::AggregationStrategy::kNone;
+    const bool chain = settings_.aggregation == config::AggregationStrategy::kChainThrough;
+    const bool filter = settings_.execution == config::ExecutionStrategy::kEventDriven && event != 0;
+    for (std::size_t i = 0; i < n_; ++i) {
+      if (filter && (subscriptions_[i] & event) == 0) continue;
+      const Outcome o = task(i);
+      if (o == Outcome::kProduced && keep) kept_.push_back(i);
+      // The chain ends here: either a worker ended it, or (for result-producing categories) the
+      // first result wins. Context and planning chains report kEmpty to continue.
+      if (chain && o != Outcome::kEmpty) break;
+    }
+    return kept_;
   }
 
  private:
   OperatorSettings settings_;
-  const std::vector<std::size_t>& run_workers(FunctionRef<Outcome(std::size_t)> task, std::uint32_t event);
+  const std::vector<std::size_t>& run_pooled(FunctionRef<Outcome(std::size_t)> task);
 
   std::size_t n_;
   std::vector<std::uint32_t> subscriptions_;

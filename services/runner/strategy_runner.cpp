@@ -141,8 +141,9 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   void detect_threats(EventBus& bus, const TradingContext& ctx);
   void detect_opportunities(EventBus& bus, const TradingContext& ctx);
   void plan_signal(EventBus& bus, const Signal& signal);
-  void dispatch_execution(std::uint32_t event, FunctionRef<void(ExecutionWorker&)> call,
-                          const ScheduledEvent* scheduled = nullptr);
+  // A template: the call is inlined into the operator's loop (on_bar runs on every bar).
+  template <class Call>
+  void dispatch_execution(std::uint32_t event, Call&& call, const ScheduledEvent* scheduled = nullptr);
 
   const config::ConfigSet& cfg_;
   const PluginRegistry& registry_;
@@ -231,8 +232,8 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   std::vector<EquityPoint> curve_;
 };
 
-void LinkRun::dispatch_execution(std::uint32_t event, FunctionRef<void(ExecutionWorker&)> call,
-                                 const ScheduledEvent* scheduled) {
+template <class Call>
+void LinkRun::dispatch_execution(std::uint32_t event, Call&& call, const ScheduledEvent* scheduled) {
   op_execution_->run(
       [&](std::size_t i) {
         if (scheduled != nullptr && !consumes(*workforce_.execution_manifests[i], scheduled->event))
