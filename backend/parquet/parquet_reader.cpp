@@ -305,9 +305,16 @@ std::size_t plain_width(const ColumnInfo& c) {
 template <class T>
 class ChunkDecoder {
  public:
+  // `scratch` holds one decompressed page at a time; the reader lends it to every chunk it decodes.
   ChunkDecoder(const ColumnInfo& info, const ReaderLimits& limits, Codec codec, std::int64_t expected,
-               std::vector<T>& values, std::vector<std::uint8_t>& valid)
-      : info_(info), limits_(limits), codec_(codec), expected_(expected), values_(values), valid_(valid) {}
+               std::vector<T>& values, std::vector<std::uint8_t>& valid, Buffer& scratch)
+      : info_(info),
+        limits_(limits),
+        codec_(codec),
+        expected_(expected),
+        values_(values),
+        valid_(valid),
+        scratch_(scratch) {}
 
   std::int64_t values_read() const { return values_read_; }
 
@@ -640,7 +647,7 @@ class ChunkDecoder {
   bool have_dictionary_ = false;
   std::vector<T> decoded_;
   std::vector<std::uint32_t> levels_, indices_;
-  Buffer scratch_;
+  Buffer& scratch_;
   std::size_t string_bytes_ = 0;
 };
 
@@ -656,6 +663,8 @@ struct FileReader::Impl {
   std::uint64_t footer_start = 0;  // first byte of the footer; column data lies in [4, footer_start)
   thrift::FileMetaData meta;
   std::vector<ColumnInfo> columns;
+  // Reused by every read: the compressed bytes of a column chunk, and one decompressed page.
+  mutable Buffer chunk_buffer, page_scratch;
 
   [[noreturn]] void fail(const std::string& msg) const { throw Error(fmt::format("{}: {}", path, msg)); }
 
@@ -794,7 +803,7 @@ struct FileReader::Impl {
     const auto reserve = static_cast<std::size_t>(std::min<std::uint64_t>(n, std::uint64_t{1} << 20));
     values.reserve(reserve);
     if (info.optional) valid.reserve(reserve);
-    ChunkDecoder<T> decoder(info, limits, md.codec, md.num_values, values, valid);
+    ChunkDecoder<T> decoder(info, limits, md.codec, md.num_values, values, valid, page_scratch);
     std::size_t pos = 0;
     for (int page = 0; decoder.values_read() < md.num_values; ++page) {
       try {
@@ -831,12 +840,19 @@ struct FileReader::Impl {
   }
 
   // Errors of a page come out whole ("WHERE, page P: ..."); others without the WHERE prefix.
-  ColumnData read_chunk(int row_group, int column, const std::string& where) const {
+  void read_chunk(int row_group, int column, const std::string& where, ColumnData& out) const {
     const auto& rg = meta.row_groups[static_cast<std::size_t>(row_group)];
     const auto& md = *rg.columns[static_cast<std::size_t>(column)].meta_data;
     const ColumnInfo& info = columns[static_cast<std::size_t>(column)];
-    ColumnData out;
     out.type = info.type;
+    // Emptied, not freed: a reader decoding row group after row group reuses the same memory.
+    out.boolean.clear();
+    out.i32.clear();
+    out.i64.clear();
+    out.f32.clear();
+    out.f64.clear();
+    out.str.clear();
+    out.valid.clear();
     if (md.num_values != rg.num_rows)
       throw Error(fmt::format("the column chunk holds {} values, the row group has {} rows", md.num_values,
                               rg.num_rows));
@@ -844,7 +860,7 @@ struct FileReader::Impl {
       throw Error(fmt::format(
           "compression codec {} is not supported; expected UNCOMPRESSED, SNAPPY, GZIP, ZSTD or LZ4_RAW",
           to_string(md.codec)));
-    if (md.num_values == 0) return out;
+    if (md.num_values == 0) return;
     std::int64_t start = md.data_page_offset;
     if (md.dictionary_page_offset && *md.dictionary_page_offset > 0)
       start = std::min(start, *md.dictionary_page_offset);
@@ -857,8 +873,7 @@ struct FileReader::Impl {
       throw Error(fmt::format(
           "total_compressed_size {} exceeds the limit of {} bytes (ReaderLimits::max_column_chunk_bytes)",
           length, limits.max_column_chunk_bytes));
-    Buffer buffer;
-    const auto bytes = buffer.resize(static_cast<std::size_t>(length));
+    const auto bytes = chunk_buffer.resize(static_cast<std::size_t>(length));
     read_exact(fd.get(), static_cast<std::uint64_t>(start), bytes, "the column chunk");
     const auto from = static_cast<std::uint64_t>(start);
     switch (info.type) {
@@ -883,7 +898,6 @@ struct FileReader::Impl {
         decode_chunk(where, info, md, from, bytes, out.str, out.valid);
         break;
     }
-    return out;
   }
 };
 
@@ -920,6 +934,12 @@ int FileReader::column_index(std::string_view name) const {
 }
 
 ColumnData FileReader::read_column(int row_group, int column) const {
+  ColumnData out;
+  read_column(row_group, column, out);
+  return out;
+}
+
+void FileReader::read_column(int row_group, int column, ColumnData& out) const {
   if (row_group < 0 || row_group >= num_row_groups())
     throw Error(fmt::format("{}: row group {} does not exist; the file has {}", impl_->path, row_group,
                             num_row_groups()));
@@ -929,7 +949,7 @@ ColumnData FileReader::read_column(int row_group, int column) const {
   const std::string where = fmt::format("{}: row group {}, column {} ({})", impl_->path, row_group, column,
                                         impl_->columns[static_cast<std::size_t>(column)].name);
   try {
-    return impl_->read_chunk(row_group, column, where);
+    impl_->read_chunk(row_group, column, where, out);
   } catch (const Error& e) {
     if (std::string_view(e.what()).starts_with(where)) throw;
     throw Error(fmt::format("{}: {}", where, e.what()));
@@ -1188,19 +1208,26 @@ class ParquetBarSource final : public BarSource {
     row_base_ += static_cast<std::int64_t>(rows_);
     pos_ = 0;
     rows_ = 0;
-    ColumnData cols[6];
+    // Decoded into the same six ColumnData every time: after the first row group, streaming
+    // allocates nothing (the vectors keep their capacity, and the price and time vectors below
+    // are swapped, not moved).
+    ColumnData* cols = cols_;
     for (int f = 0; f < 6; ++f) {
       // The same column may serve two fields; read it once.
       int same = -1;
       for (int g = 0; g < f; ++g)
         if (column_[g] == column_[f]) same = g;
-      cols[f] = same >= 0 ? cols[same] : reader_.read_column(group, column_[f]);
+      if (same >= 0) {
+        cols[f] = cols[same];
+      } else {
+        reader_.read_column(group, column_[f], cols[f]);
+      }
       valid_[f] = cols[f].valid;
     }
     const std::size_t n = cols[0].size();
     if (time_kind_ == TimeKind::kScaledInt && time_scale_ == 1 && cols[0].type == PhysicalType::kInt64 &&
         cols[0].valid.empty()) {
-      time_ = std::move(cols[0].i64);  // nanoseconds already: taken as they are
+      time_.swap(cols[0].i64);  // nanoseconds already: taken as they are
     } else {
       time_.assign(n, 0);
       convert_time(cols[0], n);
@@ -1256,7 +1283,7 @@ class ParquetBarSource final : public BarSource {
                             info(f).name, col.size(), n));
     auto& out = price_[f];
     if (col.type == PhysicalType::kDouble) {
-      out = std::move(col.f64);  // the decoded values are the prices: no copy
+      out.swap(col.f64);  // the decoded values are the prices: no copy
       return;
     }
     out.assign(n, 0.0);
@@ -1310,6 +1337,7 @@ class ParquetBarSource final : public BarSource {
   TimeKind time_kind_ = TimeKind::kScaledInt;
   std::int64_t time_scale_ = 1;
   // The current row group, converted.
+  ColumnData cols_[6];
   std::vector<std::int64_t> time_;
   std::vector<double> price_[6];
   std::vector<std::uint8_t> valid_[6];  // ColumnData::valid of each field (empty: no nulls)

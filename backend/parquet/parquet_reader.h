@@ -114,6 +114,9 @@ class FileReader {
 
   // Decodes one column of one row group. Throws st::Error naming the row group, column and page.
   ColumnData read_column(int row_group, int column) const;
+  // The same into `out`, reusing its memory (and the reader's buffers): for streaming row group
+  // after row group. A FileReader is not to be read from two threads at once.
+  void read_column(int row_group, int column, ColumnData& out) const;
 
  private:
   struct Impl;
