@@ -29,9 +29,11 @@ void StrategyLedger::open(const Position& p) {
   cash_ = p.direction == Direction::kLong ? cash_ - value - p.entry_fee : cash_ + value - p.entry_fee;
   fees_ += p.entry_fee;
   open_.push_back(p);
+  ++version_;
 }
 
 Position* StrategyLedger::find(TradeId trade) {
+  ++version_;  // the caller may change the position through the pointer
   for (auto& p : open_)
     if (p.trade_id == trade) return &p;
   return nullptr;
@@ -58,6 +60,7 @@ ClosedPosition StrategyLedger::close(TradeId trade, Decimal exit_price, Decimal 
   realized_ += c.pnl_net;
   fees_ += exit_fee;
   open_.erase(it);
+  ++version_;
   closed_.push_back(c);
   if (closed_.size() > kKeepClosed) closed_.pop_front();
   mark(last_close_);
@@ -65,6 +68,10 @@ ClosedPosition StrategyLedger::close(TradeId trade, Decimal exit_price, Decimal 
 }
 
 void StrategyLedger::mark(double close) {
+  // Marked twice per bar (before the decisions and after fills at the close): the second time,
+  // when neither the close nor a position changed, the result would be the same.
+  if (close == last_close_ && version_ == marked_version_) return;
+  marked_version_ = version_;
   last_close_ = close;
   Decimal eq = cash_;
   if (!open_.empty()) {

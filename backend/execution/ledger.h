@@ -3,6 +3,7 @@
 // No history and no causal reasoning: that is the journal's job. Exact decimals throughout.
 #pragma once
 
+#include <cstdint>
 #include <deque>
 #include <span>
 #include <vector>
@@ -58,6 +59,9 @@ class StrategyLedger final : public LedgerView {
   int cash_scale_;
   int price_scale_ = 8;
   double last_close_ = 0;
+  // Bumped by every change to the positions or cash; mark() skips when it and the close are as
+  // they were at the last mark (starts unequal, so the first mark always computes).
+  std::uint64_t version_ = 1, marked_version_ = 0;
   std::vector<Position> open_;
   std::deque<ClosedPosition> closed_;  // the last kKeepClosed
   static constexpr std::size_t kKeepClosed = 16;
