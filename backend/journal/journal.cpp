@@ -37,7 +37,8 @@ std::size_t find_escape(std::string_view text, std::size_t i) {
 }
 }  // namespace
 
-void append_json_string(std::string& out, std::string_view text) {
+template <class Out>
+void append_json_string_to(Out& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   // Runs of characters that need no escape are appended whole (names, ids, types: nearly all).
@@ -62,7 +63,8 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
-void append_json_number(std::string& out, double value) {
+template <class Out>
+void append_json_number_to(Out& out, double value) {
   if (!std::isfinite(value)) {
     out += "null";
     return;
@@ -73,12 +75,17 @@ void append_json_number(std::string& out, double value) {
   out.append(buf, r.ptr);
 }
 
+void append_json_string(std::string& out, std::string_view text) { append_json_string_to(out, text); }
+void append_json_string(Line& out, std::string_view text) { append_json_string_to(out, text); }
+void append_json_number(std::string& out, double value) { append_json_number_to(out, value); }
+void append_json_number(Line& out, double value) { append_json_number_to(out, value); }
+
 }  // namespace journal
 
 namespace {
 constexpr std::uint8_t kHasMembers = 1, kIsArray = 2;
 
-void append_id(std::string& out, const Uuid& id) {
+void append_id(journal::Line& out, const Uuid& id) {
   if (id.is_nil()) {
     out += "null";
     return;
@@ -117,7 +124,7 @@ void StrategyJournal::commit_line() {
   line_ += "}\n";
   ++seq_;
   open_ = false;
-  out_->append(line_);
+  out_->append(line_.view());
 }
 
 EntryWriter::EntryWriter(StrategyJournal& journal) : journal_(&journal), out_(&journal.line_) {

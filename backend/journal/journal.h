@@ -6,7 +6,9 @@
 //       .str("direction", "LONG").dec("size", size).num("atr", 1.25).commit();
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +29,37 @@ struct CausalIds {
 };
 
 class StrategyJournal;
+
+namespace journal {
+// The text of one journal line being built: a plain growable byte buffer whose appends are
+// inline (one capacity compare and a copy), cleared and reused for every entry. (std::string's
+// appends go through out-of-line library calls; a line takes 10-30 of them.)
+class Line {
+ public:
+  void clear() { size_ = 0; }
+  std::size_t size() const { return size_; }
+  std::string_view view() const { return {data_.data(), size_}; }
+  void push_back(char c) {
+    if (size_ == data_.size()) grow(1);
+    data_[size_++] = c;
+  }
+  void append(const char* p, std::size_t n) {
+    if (data_.size() - size_ < n) grow(n);
+    std::memcpy(data_.data() + size_, p, n);
+    size_ += n;
+  }
+  void append(const char* first, const char* last) { append(first, static_cast<std::size_t>(last - first)); }
+  Line& operator+=(std::string_view s) {
+    append(s.data(), s.size());
+    return *this;
+  }
+
+ private:
+  void grow(std::size_t n) { data_.resize(std::max(data_.size() * 2, std::max<std::size_t>(size_ + n, 512))); }
+  std::vector<char> data_;
+  std::size_t size_ = 0;
+};
+}  // namespace journal
 
 // Builds one entry. Keys are ignored inside arrays. commit() hands the line to the journal;
 // an entry that is never committed is dropped.
@@ -50,7 +83,7 @@ class EntryWriter {
   explicit EntryWriter(StrategyJournal& journal);
   void key(std::string_view k);
   StrategyJournal* journal_;
-  std::string* out_;
+  journal::Line* out_;
   void push(std::uint8_t flags);
   static constexpr std::size_t kMaxDepth = 16;
   std::uint8_t stack_[kMaxDepth] = {};  // per open container: bit0 = has members, bit1 = is array
@@ -70,7 +103,7 @@ class StrategyJournal {
   void commit_line();
   IJournalPersistor* out_;
   std::uint64_t seq_ = 0;
-  std::string line_;
+  journal::Line line_;
   bool open_ = false;
 };
 
@@ -79,6 +112,9 @@ namespace journal {
 void append_json_string(std::string& out, std::string_view text);
 // Shortest round-trip text of a double; "null" when not finite.
 void append_json_number(std::string& out, double value);
+// The same into a journal line.
+void append_json_string(Line& out, std::string_view text);
+void append_json_number(Line& out, double value);
 }  // namespace journal
 
 }  // namespace st
