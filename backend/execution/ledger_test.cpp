@@ -54,6 +54,27 @@ TEST(StrategyLedger, ShortPositionGainsWhenPriceFalls) {
   EXPECT_EQ(ledger.cash(), Decimal::parse("104"));
 }
 
+// mark() skips a repeat at the same close only when nothing changed: a position opened, closed
+// or reached through find() (which hands out a mutable pointer) makes the next mark recompute.
+TEST(StrategyLedger, ARepeatedMarkRecomputesAfterAnyChange) {
+  StrategyLedger ledger(Decimal::parse("100"), 8);
+  ledger.mark(50);
+  EXPECT_EQ(ledger.equity(), Decimal::parse("100"));
+  ledger.open(long_position("1", "50", "0"));
+  ledger.mark(50);  // same close, a new position: 50 cash + 50 in the position
+  EXPECT_EQ(ledger.equity(), Decimal::parse("100"));
+  ledger.mark(60);
+  EXPECT_EQ(ledger.equity(), Decimal::parse("110"));
+  ledger.find(TradeId{Uuid{1, 1}})->size = Decimal::parse("2");
+  ledger.mark(60);  // same close, the size changed through find()
+  EXPECT_EQ(ledger.equity(), Decimal::parse("170"));
+  EXPECT_EQ(ledger.peak_equity(), Decimal::parse("170"));
+  ledger.close(TradeId{Uuid{1, 1}}, Decimal::parse("60"), Decimal(), {});
+  ledger.mark(60);
+  EXPECT_EQ(ledger.equity(), Decimal::parse("170"));
+  EXPECT_EQ(ledger.cash(), Decimal::parse("170"));
+}
+
 TEST(StrategyLedger, ClosingAnUnknownTradeIsAnError) {
   StrategyLedger ledger(Decimal::parse("100"), 8);
   EXPECT_THROW(ledger.close(TradeId{Uuid{9, 9}}, Decimal::parse("1"), Decimal(), {}), Error);

@@ -817,6 +817,36 @@ TEST(ParquetBars, BadBarsAreRefusedWithRowAndColumn) {
                   "2023-11-15T18:12:20Z (row 1200); rows must be strictly increasing in time");
 }
 
+// next_span, as the backtest environment reads: batches equal next()'s bars, with required
+// columns (the null-free fast path) and with optional ones; a bad row ends the batch before it
+// and is raised by the next call, so every bar before it is replayed first, as with next().
+TEST(ParquetBars, BatchesStopJustBeforeABadRowAndRaiseItNext) {
+  for (const bool optional : {false, true}) {
+    auto t = standard_table(3000);
+    if (!optional)
+      for (std::size_t f = 1; f < 6; ++f) t.specs[f].optional = false, t.data[f].valid.clear();
+    t.data[2].f64[1700] = 50;  // row 1701: high below low
+    const std::string path = t.write(optional ? "bars-span-optional.parquet" : "bars-span-required.parquet");
+    auto source = open_parquet_bars(path);
+    std::vector<Bar> got;
+    std::string error;
+    try {
+      for (auto batch = source->next_span(256); !batch.empty(); batch = source->next_span(256)) {
+        EXPECT_LE(batch.size(), 256u);
+        got.insert(got.end(), batch.begin(), batch.end());
+      }
+    } catch (const Error& e) {
+      error = e.what();
+    }
+    ASSERT_EQ(got.size(), 1700u) << (optional ? "optional" : "required");
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      ASSERT_EQ(got[i].open, 100 + static_cast<double>(i));
+      ASSERT_EQ(got[i].time.ns, (1'700'000'000'000 + static_cast<std::int64_t>(i) * 60'000) * 1'000'000);
+    }
+    EXPECT_CONTAINS(error, "row 1701 (row group 1): high: high 50 is below low 1799") << (optional ? "optional" : "required");
+  }
+}
+
 TEST(ParquetBars, StreamsManyRowGroups) {
   auto t = standard_table(5000);
   const std::string path = t.write("bars-many.parquet", 100);
