@@ -171,18 +171,7 @@ double Decimal::to_double() const {
   return std::stod(to_string_fixed());
 }
 
-std::string Decimal::to_string_fixed() const {
-  const bool neg = raw_ < 0;
-  const unsigned __int128 mag = neg ? -static_cast<i128>(raw_) : static_cast<i128>(raw_);
-  std::string digits = std::to_string(static_cast<unsigned long long>(mag));
-  if (scale_ > 0) {
-    if (static_cast<int>(digits.size()) <= scale_) digits.insert(0, scale_ - digits.size() + 1, '0');
-    digits.insert(digits.size() - scale_, 1, '.');
-  }
-  return neg ? "-" + digits : digits;
-}
-
-char* Decimal::write(char* out) const {
+char* Decimal::write_fixed(char* out) const {
   const bool neg = raw_ < 0;
   unsigned long long mag = neg ? 0ULL - static_cast<unsigned long long>(raw_) : static_cast<unsigned long long>(raw_);
   char digits[20];  // least significant first
@@ -192,20 +181,29 @@ char* Decimal::write(char* out) const {
     mag /= 10;
   } while (mag != 0);
   const int scale = scale_ > 0 ? scale_ : 0;
-  const auto digit = [&](int k) { return k < n ? digits[k] : '0'; };
-  int low = 0;  // the lowest fraction digit kept (trailing zeros dropped)
-  while (low < scale && digit(low) == '0') ++low;
   char* p = out;
   if (neg) *p++ = '-';
   if (n <= scale) *p++ = '0';
   for (int k = n - 1; k >= scale; --k) *p++ = digits[k];
-  if (low < scale) {
+  if (scale > 0) {
     *p++ = '.';
-    for (int k = scale - 1; k >= low; --k) *p++ = digit(k);
+    for (int k = scale - 1; k >= 0; --k) *p++ = k < n ? digits[k] : '0';
   }
-  if (p - out == 2 && out[0] == '-' && out[1] == '0') {  // "-0" is "0"
-    out[0] = '0';
-    p = out + 1;
+  return p;
+}
+
+std::string Decimal::to_string_fixed() const {
+  char buf[kMaxChars];
+  return std::string(buf, write_fixed(buf));
+}
+
+// The fixed text without trailing fraction zeros and a bare point ("-0" cannot occur: a negative
+// raw value has a non-zero digit).
+char* Decimal::write(char* out) const {
+  char* p = write_fixed(out);
+  if (scale_ > 0) {
+    while (p[-1] == '0') --p;
+    if (p[-1] == '.') --p;
   }
   return p;
 }

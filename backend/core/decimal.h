@@ -73,6 +73,7 @@ class Decimal {
     return compare_scaled(a, b);
   }
   static int compare_scaled(Decimal a, Decimal b);
+  char* write_fixed(char* out) const;  // to_string_fixed()'s text; returns the end
   std::int64_t raw_ = 0;
   std::int8_t scale_ = 0;
 };

@@ -119,8 +119,22 @@ TEST(Decimal, FromDoubleEqualsParsingTheShortestText) {
 // to_string() writes without allocating (Decimal::write); it must equal the fixed text with the
 // trailing fraction zeros dropped, for every scale, sign and size, including the int64 extremes.
 TEST(Decimal, ShortestTextIsTheFixedTextWithoutTrailingZeros) {
-  const auto reference = [](const Decimal& d) {
-    std::string s = d.to_string_fixed();
+  // The fixed text, written independently of Decimal's own digit writer.
+  const auto reference_fixed = [](const Decimal& d) {
+    const bool neg = d.raw() < 0;
+    const unsigned long long mag =
+        neg ? 0ULL - static_cast<unsigned long long>(d.raw()) : static_cast<unsigned long long>(d.raw());
+    std::string digits = std::to_string(mag);
+    if (d.scale() > 0) {
+      const auto scale = static_cast<std::size_t>(d.scale());
+      if (digits.size() <= scale) digits.insert(0, scale - digits.size() + 1, '0');
+      digits.insert(digits.size() - scale, 1, '.');
+    }
+    return neg ? "-" + digits : digits;
+  };
+  const auto reference = [&](const Decimal& d) {
+    std::string s = reference_fixed(d);
+    EXPECT_EQ(d.to_string_fixed(), s);
     if (s.find('.') != std::string::npos) {
       while (s.back() == '0') s.pop_back();
       if (s.back() == '.') s.pop_back();

@@ -76,6 +76,24 @@ std::optional<DataFormat> parse_data_format(std::string_view text) {
 
 const char* to_string(DataFormat f) { return kFormatNames[static_cast<int>(f)]; }
 
+std::optional<parquet::TimeUnit> parse_time_unit(std::string_view text) {
+  using U = parquet::TimeUnit;
+  if (text == "auto") return U::kAuto;
+  if (text == "s") return U::kSeconds;
+  if (text == "ms") return U::kMillis;
+  if (text == "us") return U::kMicros;
+  if (text == "ns") return U::kNanos;
+  return std::nullopt;
+}
+
+std::optional<parquet::NullPolicy> parse_null_policy(std::string_view text) {
+  using N = parquet::NullPolicy;
+  if (text == "refuse") return N::kRefuse;
+  if (text == "skip_row") return N::kSkipRow;
+  if (text == "fill_previous") return N::kFillPrevious;
+  return std::nullopt;
+}
+
 DataFormat detect_data_format(const std::string& path) {
   const std::string ext = lower_ascii(std::filesystem::path(path).extension().string());
   if (ext == ".parquet" || ext == ".pq") return DataFormat::kParquet;
@@ -525,16 +543,6 @@ ImportSource::~ImportSource() = default;
 
 bool ImportSource::next(Bar& out) { return impl_->read(out); }
 
-namespace {
-std::int64_t unit_ns(const std::string& unit) {
-  if (unit == "s") return 1'000'000'000;
-  if (unit == "ms") return 1'000'000;
-  if (unit == "us") return 1'000;
-  if (unit == "ns") return 1;
-  return 0;
-}
-}  // namespace
-
 std::unique_ptr<BarSource> open_bars(const std::string& path, const BarFileOptions& options) {
   const DataFormat format = options.format == DataFormat::kAuto ? detect_data_format(path) : options.format;
   const bool mapped = std::any_of(options.columns.begin(), options.columns.end(), [](const auto& s) { return !s.empty(); });
@@ -543,18 +551,11 @@ std::unique_ptr<BarSource> open_bars(const std::string& path, const BarFileOptio
     std::string* fields[6] = {&m.time, &m.open, &m.high, &m.low, &m.close, &m.volume};
     for (std::size_t i = 0; i < 6; ++i)
       if (!options.columns[i].empty()) *fields[i] = options.columns[i];
-    const std::int64_t unit = unit_ns(options.time_unit);
-    m.unit = unit == 1'000'000'000 ? parquet::TimeUnit::kSeconds
-             : unit == 1'000'000   ? parquet::TimeUnit::kMillis
-             : unit == 1'000       ? parquet::TimeUnit::kMicros
-             : unit == 1           ? parquet::TimeUnit::kNanos
-                                   : parquet::TimeUnit::kAuto;
-    m.nulls = options.nulls == "skip_row"        ? parquet::NullPolicy::kSkipRow
-              : options.nulls == "fill_previous" ? parquet::NullPolicy::kFillPrevious
-                                                 : parquet::NullPolicy::kRefuse;
+    m.unit = options.time_unit;
+    m.nulls = options.nulls;
     return parquet::open_parquet_bars(path, m);
   }
-  if (format == DataFormat::kGeneric && !mapped && options.time_unit == "auto") {
+  if (format == DataFormat::kGeneric && !mapped && options.time_unit == parquet::TimeUnit::kAuto) {
     std::ifstream in(path);
     std::string header;
     std::getline(in, header);
@@ -565,7 +566,7 @@ std::unique_ptr<BarSource> open_bars(const std::string& path, const BarFileOptio
   strict.format = format;
   strict.max_errors = 0;
   strict.columns = options.columns;
-  strict.epoch_unit_ns = unit_ns(options.time_unit);
+  strict.epoch_unit_ns = parquet::ns_per(options.time_unit);
   strict.utc_offset_seconds = options.utc_offset_seconds;
   return std::make_unique<ImportSource>(path, strict);
 }

@@ -32,11 +32,16 @@
 
 #include "backend/core/diagnostics.h"
 #include "backend/data/bar_source.h"
+#include "backend/parquet/parquet_reader.h"
 
 namespace st {
 
 enum class DataFormat { kAuto, kGeneric, kYahoo, kBinance, kBacktrader, kFreqtradeJson, kParquet };
 std::optional<DataFormat> parse_data_format(std::string_view text);
+// The values of a link's data: keys time_unit (auto | s | ms | us | ns) and nulls (refuse |
+// skip_row | fill_previous).
+std::optional<parquet::TimeUnit> parse_time_unit(std::string_view text);
+std::optional<parquet::NullPolicy> parse_null_policy(std::string_view text);
 const char* to_string(DataFormat f);
 // The dialect of a file, from its extension and first line.
 DataFormat detect_data_format(const std::string& path);
@@ -55,8 +60,8 @@ struct ImportOptions {
 struct BarFileOptions {
   DataFormat format = DataFormat::kAuto;
   std::array<std::string, 6> columns;   // time, open, high, low, close, volume; empty = default
-  std::string time_unit = "auto";       // auto | s | ms | us | ns
-  std::string nulls = "refuse";         // Parquet: refuse | skip_row | fill_previous
+  parquet::TimeUnit time_unit = parquet::TimeUnit::kAuto;    // plain-number times; kAuto: by digits
+  parquet::NullPolicy nulls = parquet::NullPolicy::kRefuse;  // Parquet only
   std::int64_t utc_offset_seconds = 0;
 };
 

@@ -183,7 +183,7 @@ TEST(OpenBars, ColumnNamesAndTimeUnitsFromTheLinkConfiguration) {
   const auto want = read_csv_all(kData + "orcl-2014.csv");
   BarFileOptions o;
   o.columns = {"Time (ms)", "Open Price", "High Price", "Low Price", "Close Price", "Qty"};
-  o.time_unit = "ms";
+  o.time_unit = parquet::TimeUnit::kMillis;
   const std::string csv = std::string(ST_BINARY_DIR) + "/renamed.csv";
   {
     std::ofstream out(csv);
@@ -219,7 +219,7 @@ TEST(OpenBars, ColumnNamesAndTimeUnitsFromTheLinkConfiguration) {
   auto from_parquet = open_bars(pq, o);
   expect_same(read_all(*from_parquet), want, "renamed parquet");
   BarFileOptions guess = o;
-  guess.time_unit = "auto";  // a bare number's unit is never guessed in Parquet
+  guess.time_unit = parquet::TimeUnit::kAuto;  // a bare number's unit is never guessed in Parquet
   EXPECT_THROW(read_all(*open_bars(pq, guess)), Error);
   BarFileOptions wrong = o;
   wrong.columns[5] = "Volume";

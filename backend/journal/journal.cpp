@@ -37,8 +37,7 @@ std::size_t find_escape(std::string_view text, std::size_t i) {
 }
 }  // namespace
 
-template <class Out>
-void append_json_string_to(Out& out, std::string_view text) {
+void append_json_string(Line& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   // Runs of characters that need no escape are appended whole (names, ids, types: nearly all).
@@ -63,8 +62,7 @@ void append_json_string_to(Out& out, std::string_view text) {
   out.push_back('"');
 }
 
-template <class Out>
-void append_json_number_to(Out& out, double value) {
+void append_json_number(Line& out, double value) {
   if (!std::isfinite(value)) {
     out += "null";
     return;
@@ -74,11 +72,6 @@ void append_json_number_to(Out& out, double value) {
   auto r = std::to_chars(buf, buf + sizeof buf, value);
   out.append(buf, r.ptr);
 }
-
-void append_json_string(std::string& out, std::string_view text) { append_json_string_to(out, text); }
-void append_json_string(Line& out, std::string_view text) { append_json_string_to(out, text); }
-void append_json_number(std::string& out, double value) { append_json_number_to(out, value); }
-void append_json_number(Line& out, double value) { append_json_number_to(out, value); }
 
 }  // namespace journal
 

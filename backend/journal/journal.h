@@ -109,11 +109,8 @@ class StrategyJournal {
 
 namespace journal {
 // Appends `text` as a JSON string literal (quoted, escaped) to `out`.
-void append_json_string(std::string& out, std::string_view text);
-// Shortest round-trip text of a double; "null" when not finite.
-void append_json_number(std::string& out, double value);
-// The same into a journal line.
 void append_json_string(Line& out, std::string_view text);
+// Shortest round-trip text of a double; "null" when not finite.
 void append_json_number(Line& out, double value);
 }  // namespace journal
 

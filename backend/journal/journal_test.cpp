@@ -68,13 +68,13 @@ TEST(JsonString, EscapesEveryCharacterAtEveryOffset) {
       for (std::size_t at = 0; at < len; ++at) {
         std::string text(len, 'a');
         text[at] = static_cast<char>(c);
-        std::string out;
+        journal::Line out;
         journal::append_json_string(out, text);
-        ASSERT_EQ(out, reference(text)) << "char " << c << " at " << at << " of " << len;
+        ASSERT_EQ(out.view(), reference(text)) << "char " << c << " at " << at << " of " << len;
       }
-  std::string out;
+  journal::Line out;
   journal::append_json_string(out, "\x01\x1f\"\\ caf\xc3\xa9 \x7f done, and some more text past eight bytes");
-  EXPECT_EQ(out, reference("\x01\x1f\"\\ caf\xc3\xa9 \x7f done, and some more text past eight bytes"));
+  EXPECT_EQ(out.view(), reference("\x01\x1f\"\\ caf\xc3\xa9 \x7f done, and some more text past eight bytes"));
 }
 
 TEST(StrategyJournal, NestedObjectsAndArraysRoundTrip) {

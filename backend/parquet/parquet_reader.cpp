@@ -987,6 +987,8 @@ const char* unit_name(TimeUnit u) {
   return "?";
 }
 
+}  // namespace
+
 std::int64_t ns_per(TimeUnit u) {
   switch (u) {
     case TimeUnit::kSeconds:
@@ -1002,6 +1004,8 @@ std::int64_t ns_per(TimeUnit u) {
   }
   return 0;
 }
+
+namespace {
 
 class ParquetBarSource final : public BarSource {
  public:
@@ -1053,10 +1057,7 @@ class ParquetBarSource final : public BarSource {
       out.low = v[3];
       out.close = v[4];
       out.volume = v[5];
-      validate(out, row);
-      previous_ = out;
-      previous_row_ = row;
-      have_previous_ = true;
+      accept(out, row);
       return true;
     }
   }
@@ -1068,26 +1069,25 @@ class ParquetBarSource final : public BarSource {
     const std::size_t want = std::min(max, batch_.size());
     std::size_t n = 0;
     try {
-      if (pos_ >= rows_ || !no_nulls_) {
-        while (n < want && next(batch_[n])) ++n;
-      } else {
-        // A row group without nulls: rows straight from the columns, each validated in order.
-        const std::size_t take = std::min(want, rows_ - pos_);
-        for (; n < take; ++n) {
-          const std::size_t i = pos_;
-          Bar& b = batch_[n];
-          b.time = Timestamp{time_[i]};
-          b.open = price_[1][i];
-          b.high = price_[2][i];
-          b.low = price_[3][i];
-          b.close = price_[4][i];
-          b.volume = price_[5][i];
-          ++pos_;
-          const std::int64_t row = row_base_ + static_cast<std::int64_t>(i) + 1;
-          validate(b, row);
-          previous_ = b;
-          previous_row_ = row;
-          have_previous_ = true;
+      while (n < want) {
+        if (pos_ < rows_ && no_nulls_) {
+          // A row group without nulls: rows straight from the columns, each validated in order.
+          const std::size_t end = n + std::min(want - n, rows_ - pos_);
+          for (; n < end; ++n) {
+            const std::size_t i = pos_++;
+            Bar& b = batch_[n];
+            b.time = Timestamp{time_[i]};
+            b.open = price_[1][i];
+            b.high = price_[2][i];
+            b.low = price_[3][i];
+            b.close = price_[4][i];
+            b.volume = price_[5][i];
+            accept(b, row_base_ + static_cast<std::int64_t>(i) + 1);
+          }
+        } else if (next(batch_[n])) {  // nulls to resolve, or the next row group to load
+          ++n;
+        } else {
+          break;
         }
       }
     } catch (...) {
@@ -1302,6 +1302,14 @@ class ParquetBarSource final : public BarSource {
       default:
         break;
     }
+  }
+
+  // A bar that passes the checks becomes the previous bar (for fill_previous and the time order).
+  void accept(const Bar& b, std::int64_t row) {
+    validate(b, row);
+    previous_ = b;
+    previous_row_ = row;
+    have_previous_ = true;
   }
 
   void validate(const Bar& b, std::int64_t row) const {

@@ -126,6 +126,8 @@ class FileReader {
 // ---- Bars ---------------------------------------------------------------------------------------
 
 enum class TimeUnit : std::uint8_t { kAuto, kSeconds, kMillis, kMicros, kNanos };
+// Nanoseconds per unit; 0 for kAuto.
+std::int64_t ns_per(TimeUnit unit);
 enum class NullPolicy : std::uint8_t {
   kRefuse,        // a null anywhere stops the read with the row and column
   kSkipRow,       // rows with a null are left out

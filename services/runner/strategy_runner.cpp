@@ -79,11 +79,19 @@ std::string resolve_path(const config::ConfigSet& cfg, const std::string& p) {
 BarFileOptions file_options(const std::optional<config::DataSourceConfig>& data) {
   BarFileOptions o;
   if (!data) return o;
-  o.format = parse_data_format(data->format).value_or(DataFormat::kAuto);
+  // The loader has checked these names; one it accepts that no reader knows is a bug, said as
+  // such rather than read with a default.
+  const auto known = [](const auto& parsed, const char* key, const std::string& value) {
+    if (!parsed)
+      throw Error(fmt::format("data.{}: \"{}\" passed the configuration check but no reader knows it", key,
+                              value));
+    return *parsed;
+  };
+  o.format = known(parse_data_format(data->format), "format", data->format);
   o.columns = {data->columns.time, data->columns.open, data->columns.high,
                data->columns.low,  data->columns.close, data->columns.volume};
-  o.time_unit = data->time_unit;
-  o.nulls = data->nulls;
+  o.time_unit = known(parse_time_unit(data->time_unit), "time_unit", data->time_unit);
+  o.nulls = known(parse_null_policy(data->nulls), "nulls", data->nulls);
   o.utc_offset_seconds = parse_utc_offset(data->utc_offset).value_or(0);
   return o;
 }
