@@ -73,6 +73,15 @@ TEST(StrategyLedger, ARepeatedMarkRecomputesAfterAnyChange) {
   ledger.mark(60);
   EXPECT_EQ(ledger.equity(), Decimal::parse("170"));
   EXPECT_EQ(ledger.cash(), Decimal::parse("170"));
+  ledger.mark(70);  // flat: new closes leave the equity at the cash
+  ledger.mark(80);
+  EXPECT_EQ(ledger.equity(), Decimal::parse("170"));
+  ledger.open(long_position("1", "80", "0"));  // opened at the last close seen while flat
+  ledger.mark(80);
+  EXPECT_EQ(ledger.equity(), Decimal::parse("170"));
+  ledger.mark(100);
+  EXPECT_EQ(ledger.equity(), Decimal::parse("190"));
+  EXPECT_EQ(ledger.peak_equity(), Decimal::parse("190"));
 }
 
 TEST(StrategyLedger, ClosingAnUnknownTradeIsAnError) {

@@ -53,6 +53,13 @@ class Line {
     append(s.data(), s.size());
     return *this;
   }
+  // Room for `n` more bytes, written through the returned pointer; then end_at(one past the
+  // last byte written). One capacity check for a whole field instead of one per piece.
+  char* room(std::size_t n) {
+    if (data_.size() - size_ < n) grow(n);
+    return data_.data() + size_;
+  }
+  void end_at(const char* end) { size_ = static_cast<std::size_t>(end - data_.data()); }
 
  private:
   void grow(std::size_t n) { data_.resize(std::max(data_.size() * 2, std::max<std::size_t>(size_ + n, 512))); }
@@ -112,6 +119,11 @@ namespace journal {
 void append_json_string(Line& out, std::string_view text);
 // Shortest round-trip text of a double; "null" when not finite.
 void append_json_number(Line& out, double value);
+// The text std::to_chars(first, last, value) gives for a finite double (the shortest digits that
+// read back to `value`, fixed or scientific, whichever is shorter, fixed on a tie), written at
+// `out`, which has room for kMaxShortest bytes; returns one past its end.
+inline constexpr std::size_t kMaxShortest = 48;
+char* write_shortest(char* out, double value);
 }  // namespace journal
 
 }  // namespace st

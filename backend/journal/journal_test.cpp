@@ -3,10 +3,14 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
 #include "backend/core/diagnostics.h"
+#include "backend/core/random.h"
 #include "backend/journal/integrity.h"
 #include "backend/journal/journal_persistor.h"
 #include "backend/journal/reader.h"
@@ -75,6 +79,48 @@ TEST(JsonString, EscapesEveryCharacterAtEveryOffset) {
   journal::Line out;
   journal::append_json_string(out, "\x01\x1f\"\\ caf\xc3\xa9 \x7f done, and some more text past eight bytes");
   EXPECT_EQ(out.view(), reference("\x01\x1f\"\\ caf\xc3\xa9 \x7f done, and some more text past eight bytes"));
+}
+
+// A string of nothing but escapes is the longest text per character (6 bytes: \u0001); the
+// writer reserves for it in one go.
+TEST(JsonString, AStringOfOnlyEscapesFits) {
+  const std::string text(1000, '\x01');
+  journal::Line out;
+  journal::append_json_string(out, "k");
+  journal::append_json_string(out, text);
+  std::string expected = "\"k\"\"";
+  for (int i = 0; i < 1000; ++i) expected += "\\u0001";
+  EXPECT_EQ(out.view(), expected + "\"");
+}
+
+// The journal's number text must stay what std::to_chars gives (journals are compared byte for
+// byte across versions): prices, indicator values, ratios, integers, powers of ten at the
+// fixed/scientific boundary, subnormals, the extremes and random bit patterns.
+TEST(JsonNumber, ShortestTextIsStdToChars) {
+  const auto check = [](double v) {
+    char want[64], got[journal::kMaxShortest];
+    const auto r = std::to_chars(want, want + sizeof want, v);
+    const std::string_view expected(want, static_cast<std::size_t>(r.ptr - want));
+    const std::string_view actual(got, static_cast<std::size_t>(journal::write_shortest(got, v) - got));
+    ASSERT_LE(actual.size(), journal::kMaxShortest);
+    ASSERT_EQ(actual, expected) << "bits " << std::bit_cast<std::uint64_t>(v);
+  };
+  for (double v : {0.0, -0.0, 1.0, -1.0, 0.1, 1e22, 1e23, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308,
+                   100.2169, 0.11381147219665279, 123456789012345680.0, 1e15, 1e16, 1e17, 1e-5, 1e-4, 1.5e-5})
+    check(v);
+  for (int e = -330; e <= 310; ++e)
+    for (double m : {1.0, 1.5, 9.999999999999999, 123.0, 1234567.0}) {
+      const double v = m * std::pow(10.0, e);
+      if (std::isfinite(v)) check(v), check(-v);
+    }
+  Xoshiro256 rng(7);
+  for (int i = 0; i < 1000000; ++i) {
+    const double v = std::bit_cast<double>(rng.next());
+    if (std::isfinite(v)) check(v);
+    check(std::round(rng.uniform() * 1e9) / 1e4);  // 4-decimal prices
+    check((rng.uniform() - 0.5) * std::pow(10.0, static_cast<double>(static_cast<int>(rng.next() % 40) - 20)));
+    check(static_cast<double>(static_cast<std::int64_t>(rng.next() >> (rng.next() % 64))));
+  }
 }
 
 TEST(StrategyJournal, NestedObjectsAndArraysRoundTrip) {
