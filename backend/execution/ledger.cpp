@@ -67,14 +67,7 @@ ClosedPosition StrategyLedger::close(TradeId trade, Decimal exit_price, Decimal 
   return c;
 }
 
-void StrategyLedger::mark(double close) {
-  // Marked twice per bar (before the decisions and after fills at the close): the second time,
-  // when neither the close nor a position changed, the result would be the same.
-  // Without open positions the equity is the cash: a new close changes nothing either.
-  if (version_ == marked_version_ && (close == last_close_ || open_.empty())) {
-    last_close_ = close;
-    return;
-  }
+void StrategyLedger::remark(double close) {
   marked_version_ = version_;
   last_close_ = close;
   Decimal eq = cash_;

@@ -41,8 +41,16 @@ class StrategyLedger final : public LedgerView {
   ClosedPosition close(TradeId trade, Decimal exit_price, Decimal exit_fee, Timestamp time);
   Position* find(TradeId trade);
   void set_stop(TradeId trade, Decimal stop);
-  // Marks open positions at `close`; updates equity and its peak. Once per bar.
-  void mark(double close);
+  // Marks open positions at `close`; updates equity and its peak. Twice per bar: before the
+  // decisions and after fills at the close. Inline: without a change to the positions or cash,
+  // the same close, or a new close while flat, gives the same result (a version counter).
+  void mark(double close) {
+    if (version_ == marked_version_ && (close == last_close_ || open_.empty())) {
+      last_close_ = close;
+      return;
+    }
+    remark(close);
+  }
   // One more bar held by every open position.
   void age() {
     for (auto& p : open_) ++p.bars_held;
@@ -50,6 +58,7 @@ class StrategyLedger final : public LedgerView {
 
  private:
   Decimal notional(Decimal price, Decimal quantity) const;
+  void remark(double close);
   Decimal initial_;
   Decimal cash_;
   Decimal equity_;

@@ -129,7 +129,7 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
 
  private:
   template <class Fn>
-  void guarded(const std::string& worker, Fn&& fn) {
+  [[gnu::always_inline]] void guarded(const std::string& worker, Fn&& fn) {
     try {
       fn();
     } catch (const Error& e) {
