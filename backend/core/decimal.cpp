@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "backend/core/diagnostics.h"
@@ -171,25 +173,41 @@ double Decimal::to_double() const {
   return std::stod(to_string_fixed());
 }
 
+namespace {
+// Writes the `k` lowest decimal digits of v (leading zeros included) ending just before `end`, two
+// at a time from a table.
+void write_digits_backwards(char* end, std::uint64_t v, int k) {
+  static constexpr auto kPairs = [] {
+    std::array<char, 200> t{};
+    for (int i = 0; i < 100; ++i) t[2 * i] = static_cast<char>('0' + i / 10), t[2 * i + 1] = static_cast<char>('0' + i % 10);
+    return t;
+  }();
+  for (; k >= 2; k -= 2, v /= 100) std::memcpy(end -= 2, &kPairs[2 * (v % 100)], 2);
+  if (k == 1) end[-1] = static_cast<char>('0' + v % 10);
+}
+
+// `mag` / 10^scale as fixed text with exactly `scale` decimals.
+char* write_scaled(char* out, bool negative, std::uint64_t mag, int scale) {
+  const std::uint64_t unit = static_cast<std::uint64_t>(kPow10[scale]);
+  const std::uint64_t whole = mag / unit;
+  int n = 1;  // digits of the whole part
+  while (n < 19 && whole >= static_cast<std::uint64_t>(kPow10[n])) ++n;
+  if (negative) *out++ = '-';
+  write_digits_backwards(out + n, whole, n);
+  out += n;
+  if (scale == 0) return out;
+  *out = '.';
+  write_digits_backwards(out + 1 + scale, mag - whole * unit, scale);
+  return out + 1 + scale;
+}
+
+std::uint64_t magnitude(std::int64_t raw) {
+  return raw < 0 ? 0ULL - static_cast<std::uint64_t>(raw) : static_cast<std::uint64_t>(raw);
+}
+}  // namespace
+
 char* Decimal::write_fixed(char* out) const {
-  const bool neg = raw_ < 0;
-  unsigned long long mag = neg ? 0ULL - static_cast<unsigned long long>(raw_) : static_cast<unsigned long long>(raw_);
-  char digits[20];  // least significant first
-  int n = 0;
-  do {
-    digits[n++] = static_cast<char>('0' + mag % 10);
-    mag /= 10;
-  } while (mag != 0);
-  const int scale = scale_ > 0 ? scale_ : 0;
-  char* p = out;
-  if (neg) *p++ = '-';
-  if (n <= scale) *p++ = '0';
-  for (int k = n - 1; k >= scale; --k) *p++ = digits[k];
-  if (scale > 0) {
-    *p++ = '.';
-    for (int k = scale - 1; k >= 0; --k) *p++ = k < n ? digits[k] : '0';
-  }
-  return p;
+  return write_scaled(out, raw_ < 0, magnitude(raw_), scale_ > 0 ? scale_ : 0);
 }
 
 std::string Decimal::to_string_fixed() const {
@@ -198,14 +216,13 @@ std::string Decimal::to_string_fixed() const {
 }
 
 // The fixed text without trailing fraction zeros and a bare point ("-0" cannot occur: a negative
-// raw value has a non-zero digit).
+// raw value has a non-zero digit). The zeros are dropped from the number before it is written.
 char* Decimal::write(char* out) const {
-  char* p = write_fixed(out);
-  if (scale_ > 0) {
-    while (p[-1] == '0') --p;
-    if (p[-1] == '.') --p;
-  }
-  return p;
+  std::uint64_t mag = magnitude(raw_);
+  int scale = scale_ > 0 ? scale_ : 0;
+  if (mag == 0) scale = 0;
+  for (; scale > 0 && mag % 10 == 0; --scale) mag /= 10;
+  return write_scaled(out, raw_ < 0, mag, scale);
 }
 
 std::string Decimal::to_string() const {

@@ -1,9 +1,11 @@
 #include "backend/core/ids.h"
 
+#include <array>
+#include <cstring>
+
 namespace st {
 namespace {
 constexpr char kHex[] = "0123456789abcdef";
-
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -23,14 +25,12 @@ void Uuid::write(char out[36]) const {
     }
     return t;
   }();
-  char* p = out;
-  for (int byte = 0; byte < 16; ++byte) {
-    if (byte == 4 || byte == 6 || byte == 8 || byte == 10) *p++ = '-';
-    const std::uint64_t word = byte < 8 ? hi : lo;
-    const unsigned v = static_cast<unsigned>(word >> (56 - 8 * (byte % 8))) & 0xFF;
-    *p++ = kPairs[2 * v];
-    *p++ = kPairs[2 * v + 1];
-  }
+  // Where each byte's two digits go in 8-4-4-4-12 (a fixed layout: the loops unroll).
+  static constexpr int kAt[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
+  for (int byte = 0; byte < 8; ++byte) std::memcpy(out + kAt[byte], &kPairs[2 * ((hi >> (56 - 8 * byte)) & 0xFF)], 2);
+  for (int byte = 0; byte < 8; ++byte)
+    std::memcpy(out + kAt[8 + byte], &kPairs[2 * ((lo >> (56 - 8 * byte)) & 0xFF)], 2);
+  out[8] = out[13] = out[18] = out[23] = '-';
 }
 
 std::string Uuid::to_string() const {

@@ -24,6 +24,8 @@ TEST(Ids, SeededGeneratorIsDeterministicAndWritesVersion4Uuids) {
   }
   EXPECT_EQ(seen.size(), 1000u);
   EXPECT_NE(IdGenerator(42).next(), c.next());
+  EXPECT_EQ((Uuid{0x0123456789abcdefULL, 0xfedcba9876543210ULL}).to_string(), "01234567-89ab-cdef-fedc-ba9876543210");
+  EXPECT_EQ((Uuid{~0ULL, 0x00ff00ff00ff00ffULL}).to_string(), "ffffffff-ffff-ffff-00ff-00ff00ff00ff");
   EXPECT_FALSE(Uuid::parse("not-a-uuid"));
   EXPECT_FALSE(Uuid::parse("0123456789abcdef0123456789abcdef0123"));
   EXPECT_EQ(stable_hash("trend_synth"), stable_hash("trend_synth"));
