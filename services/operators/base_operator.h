@@ -59,12 +59,16 @@ class BaseOperator {
     if (pool_ && settings_.execution == config::ExecutionStrategy::kParallel)
       return run_pooled(FunctionRef<Outcome(std::size_t)>(task));
     kept_.clear();
-    // In blueprint order (SEQUENTIAL, EVENT_DRIVEN, and PARALLEL on one thread): one pass.
+    // In blueprint order (SEQUENTIAL, EVENT_DRIVEN, and PARALLEL on one thread): one pass. What
+    // the loop reads is in locals: a worker's call is opaque, so members would be reloaded after
+    // each one.
+    const std::size_t n = n_;
     const bool keep = settings_.aggregation != config::AggregationStrategy::kNone;
     const bool chain = settings_.aggregation == config::AggregationStrategy::kChainThrough;
-    const bool filter = settings_.execution == config::ExecutionStrategy::kEventDriven && event != 0;
-    for (std::size_t i = 0; i < n_; ++i) {
-      if (filter && (subscriptions_[i] & event) == 0) continue;
+    const std::uint32_t* const filter =
+        settings_.execution == config::ExecutionStrategy::kEventDriven && event != 0 ? subscriptions_.data() : nullptr;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (filter != nullptr && (filter[i] & event) == 0) continue;
       const Outcome o = task(i);
       if (o == Outcome::kProduced && keep) kept_.push_back(i);
       // The chain ends here: either a worker ended it, or (for result-producing categories) the
