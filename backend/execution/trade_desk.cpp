@@ -20,13 +20,6 @@ TradeDesk::Trade* TradeDesk::find(TradeId id) {
 
 // Trades before this index are closed or cancelled for good, so per-bar scans start here: a run
 // with ten thousand finished trades costs no more per bar than one with none.
-std::size_t TradeDesk::first_active() {
-  while (first_active_ < trades_.size() &&
-         (trades_[first_active_].state == State::kClosed || trades_[first_active_].state == State::kCancelled))
-    ++first_active_;
-  return first_active_;
-}
-
 bool TradeDesk::has_pending_entry() const {
   for (std::size_t i = first_active_; i < trades_.size(); ++i)
     if (trades_[i].state == State::kPendingEntry) return true;
@@ -384,10 +377,7 @@ void TradeDesk::expire_entries() {
   }
 }
 
-void TradeDesk::process_bar() {
-  // Nothing live (no trade in flight, no order in the book): nothing to expire, fill or protect.
-  if (first_active() == trades_.size() && broker_->pending().empty() && cancelled_.empty() && opened_now_.empty())
-    return;
+void TradeDesk::process_live_bar() {
   expire_entries();
   broker_->process_bar(market_->bar(), [this](const BrokerFill& f) { return on_fill(f); }, cancelled_);
   after_fills();
@@ -397,11 +387,6 @@ void TradeDesk::process_close() {
   if (!settings_.fill_on_close) return;
   broker_->fill_market_at_close(market_->bar(), [this](const BrokerFill& f) { return on_fill(f); });
   after_fills();
-}
-
-void TradeDesk::end_bar() {
-  ledger_->mark(market_->bar().close);
-  ledger_->age();
 }
 
 }  // namespace st

@@ -78,11 +78,20 @@ class TradeDesk final : public ExecutionContext {
   void set_active_threats(std::span<const CriticalEvent> threats) { threats_.assign(threats.begin(), threats.end()); }
   void set_acting_worker(const std::string* worker) { worker_ = worker; }
   // Fills pending orders against the current bar (call after the context has the new bar).
-  void process_bar();
+  // Inline: with nothing live (no trade in flight, no order in the book) there is nothing to
+  // expire, fill or protect, and most bars are like that.
+  void process_bar() {
+    if (first_active() == trades_.size() && broker_->pending().empty() && cancelled_.empty() && opened_now_.empty())
+      return;
+    process_live_bar();
+  }
   // "Fill on close" mode: fills market orders created during this bar at its close.
   void process_close();
   // Marks the ledger at the bar's close and ages open positions.
-  void end_bar();
+  void end_bar() {
+    ledger_->mark(market_->bar().close);
+    ledger_->age();
+  }
   const std::vector<TradeRow>& trades() const { return rows_; }
   const DeskCounters& counters() const { return counters_; }
   // The reason of the last reject_plan() (for summaries).
@@ -118,7 +127,14 @@ class TradeDesk final : public ExecutionContext {
   void submit(Trade& t, Order o, std::uint64_t Trade::*slot);
   void after_fills();
   void expire_entries();
-  std::size_t first_active();
+  // The first trade that is neither closed nor cancelled (trades end in order, mostly).
+  std::size_t first_active() {
+    while (first_active_ < trades_.size() &&
+           (trades_[first_active_].state == State::kClosed || trades_[first_active_].state == State::kCancelled))
+      ++first_active_;
+    return first_active_;
+  }
+  void process_live_bar();
   CausalIds ids_of(const Trade& t) const { return {t.opportunity, t.id, {}, t.scheduled}; }
   Trade* find(TradeId id);
   void journal_order_rejected(const Trade& t, const Order& o, const std::string& reason);
