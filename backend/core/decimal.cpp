@@ -167,11 +167,7 @@ Decimal Decimal::parse(std::string_view text, int scale) {
   return Decimal(narrow(raw * pow10_128(scale - decimals)), scale);
 }
 
-double Decimal::to_double() const {
-  // Exact for |raw| < 2^53; otherwise correctly rounded via text.
-  if (raw_ > -(1LL << 53) && raw_ < (1LL << 53)) return static_cast<double>(raw_) / static_cast<double>(kPow10[scale_]);
-  return std::stod(to_string_fixed());
-}
+double Decimal::to_double_via_text() const { return std::stod(to_string_fixed()); }
 
 namespace {
 // Writes the `k` lowest decimal digits of v (leading zeros included) ending just before `end`, two

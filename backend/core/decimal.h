@@ -35,7 +35,14 @@ class Decimal {
   int scale() const { return scale_; }
   bool is_zero() const { return raw_ == 0; }
   bool is_negative() const { return raw_ < 0; }
-  double to_double() const;
+  // Exact for |raw| < 2^53 (one correctly rounded division, inline: stop managers and threats
+  // read equity on every bar); otherwise correctly rounded through the text.
+  double to_double() const {
+    static constexpr double kPow10d[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,
+                                         1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
+    if (raw_ > -(1LL << 53) && raw_ < (1LL << 53)) return static_cast<double>(raw_) / kPow10d[scale_];
+    return to_double_via_text();
+  }
   // Shortest exact text, e.g. "12.5", "-0.001", "0" (trailing zeros dropped).
   std::string to_string() const;
   // Writes to_string()'s text to `out` (room for kMaxChars) without allocating; returns the end.
@@ -73,6 +80,7 @@ class Decimal {
     return compare_scaled(a, b);
   }
   static int compare_scaled(Decimal a, Decimal b);
+  double to_double_via_text() const;
   char* write_fixed(char* out) const;  // to_string_fixed()'s text; returns the end
   std::int64_t raw_ = 0;
   std::int8_t scale_ = 0;
