@@ -26,7 +26,10 @@ void MaCross::process(const TradingContext& ctx, SignalSink& out) {
   const bool up = last_nonzero_ < 0 && fast > slow;
   const bool down = last_nonzero_ > 0 && fast < slow;
   if (d != 0) last_nonzero_ = d;
-  if (!up && !down) return;
+  if (up || down) emit_cross(ctx, out, up, fast, slow);
+}
+
+void MaCross::emit_cross(const TradingContext& ctx, SignalSink& out, bool up, double fast, double slow) {
   Details details{{"fast", fast}, {"slow", slow}, {"close", ctx.bar().close}};
   if (up) {
     if (shorts_) out.emit_exit(Direction::kShort, "ma_cross_up", details);

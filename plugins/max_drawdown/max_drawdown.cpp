@@ -40,6 +40,10 @@ void MaxDrawdown::process(const TradingContext&, const LedgerView& ledger, Threa
     active_bars_ = 0;
     return;
   }
+  breached(out, equity, peak, dd);
+}
+
+void MaxDrawdown::breached(ThreatSink& out, double equity, double peak, double dd) {
   if (out.still_active("MAX_DRAWDOWN_BREACHED")) return;  // no message built on every bar of it
   out.raise("MAX_DRAWDOWN_BREACHED", severity_,
             fmt::format("equity {:.2f} is {:.2f}% below its peak {:.2f} (limit {}%)", equity, dd, peak, limit_),

@@ -11,6 +11,8 @@ class MaxDrawdown final : public ThreatWorker {
   void process(const TradingContext& ctx, const LedgerView& ledger, ThreatSink& out) override;
 
  private:
+  // The breach (rare): out of line, so the per-bar test stays small.
+  [[gnu::noinline]] void breached(ThreatSink& out, double equity, double peak, double dd);
   double limit_ = 10;
   Severity severity_ = Severity::kHigh;
   std::int64_t pause_bars_ = 0;

@@ -51,6 +51,7 @@ void TrailingStop::save() {
 void TrailingStop::on_bar(const TradingContext& market, ExecutionContext& ctx) {
   if (!loaded_) load();
   const auto positions = ctx.ledger().open_positions();
+  if (positions.empty() && tracked_.empty()) return;  // nothing open, nothing to forget: most bars
   const double atr = market.value(atr_);
   const double close = market.bar().close;
   bool changed = false;

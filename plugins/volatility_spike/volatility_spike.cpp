@@ -40,7 +40,11 @@ void VolatilitySpike::process(const TradingContext& ctx, const LedgerView&, Thre
   if (i >= period_) sum_.remove(ranges_[slot]);
   ranges_[slot] = tr;
   sum_.add(tr);
-  if ((spike || left_-- > 0) && !out.still_active("VOLATILITY_SPIKE"))
+  if (spike || left_-- > 0) raise_spike(out);
+}
+
+void VolatilitySpike::raise_spike(ThreatSink& out) {
+  if (!out.still_active("VOLATILITY_SPIKE"))
     out.raise("VOLATILITY_SPIKE", severity_,
               fmt::format("true range {:.6g} is {:.2f}x the mean {:.6g} of the previous {} bars", last_range_, last_ratio_,
                           last_mean_, period_),

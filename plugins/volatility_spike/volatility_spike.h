@@ -12,6 +12,8 @@ class VolatilitySpike final : public ThreatWorker {
   void process(const TradingContext& ctx, const LedgerView& ledger, ThreatSink& out) override;
 
  private:
+  // A spike or its hold (rare): out of line, so the per-bar update stays small.
+  [[gnu::noinline]] void raise_spike(ThreatSink& out);
   std::size_t period_ = 20;
   double multiple_ = 3;
   std::int64_t hold_ = 0, left_ = 0;
