@@ -18,4 +18,20 @@ std::string format_compiled(const S& format, const Args&... args) {
   return std::string(buffer.data(), buffer.size());
 }
 
+// The shortest decimal digits that read back to |value| (finite, non-zero; Dragonbox, from fmt):
+// |value| = digits[0..n) * 10^exp, no trailing zeros. digits has room past n (callers may copy
+// fixed-size blocks); the bytes after n are zero.
+struct ShortestDigits {
+  char digits[40] = {};
+  int n = 0;
+  int exp = 0;
+};
+ShortestDigits shortest_digits(double value);
+
+// Writes `value` as fmt::format("{:.<precision>g}", value) does (printf's %g: that many significant
+// digits, correctly rounded, trailing zeros dropped, exponent form below 1e-4 or from
+// 10^precision), without fmt's general float machinery on the common path. `out` has room for
+// 32 bytes. format_test checks it against fmt on millions of values.
+char* write_general(char* out, double value, int precision);
+
 }  // namespace st

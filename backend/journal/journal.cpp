@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "backend/core/diagnostics.h"
+#include "backend/core/format.h"
 
 namespace st {
 
@@ -109,29 +110,9 @@ char* write_shortest(char* out, double value) {
     return out;
   }
   if (value < 0) *out++ = '-';
-  const auto dec = fmt::detail::dragonbox::to_decimal(std::fabs(value));
-  std::uint64_t sig = dec.significand;
-  int exp = dec.exponent;  // value = sig * 10^exp, sig < 10^17
-  while (sig % 10 == 0) sig /= 10, ++exp;
-  static constexpr std::uint64_t kPow10[] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
-      10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
-      10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
-      1000000000000000000ULL, 10000000000000000000ULL};
-  const int t = static_cast<int>(std::bit_width(sig)) * 1233 >> 12;  // floor(log10(sig)) or one more
-  const int n = t + (sig >= kPow10[t] ? 1 : 0);                     // digits of sig
-  char digits[40] = {};
-  {
-    static constexpr auto kPairs = [] {
-      std::array<char, 200> t{};
-      for (int i = 0; i < 100; ++i) t[2 * i] = static_cast<char>('0' + i / 10), t[2 * i + 1] = static_cast<char>('0' + i % 10);
-      return t;
-    }();
-    char* p = digits + n;
-    std::uint64_t v = sig;
-    for (; v >= 100; v /= 100) std::memcpy(p -= 2, &kPairs[2 * (v % 100)], 2);
-    if (v >= 10) std::memcpy(p - 2, &kPairs[2 * v], 2);
-    else p[-1] = static_cast<char>('0' + v);
-  }
+  const ShortestDigits shortest = shortest_digits(value);
+  const char* digits = shortest.digits;
+  const int n = shortest.n, exp = shortest.exp;  // |value| = digits * 10^exp
   const int point = n + exp;  // digits before the decimal point in fixed notation
   const int sci_exp = point - 1;
   const int abs_sci = sci_exp < 0 ? -sci_exp : sci_exp;

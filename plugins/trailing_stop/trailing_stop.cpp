@@ -13,7 +13,25 @@ namespace st::plugins {
 void TrailingStop::bind(BindContext& ctx) {
   atr_ = ctx.schema().require(params().get_string("atr"));
   multiple_ = params().get_double("multiple");
+  multiple_text_ = fmt::format("{}", multiple_);
 }
+
+namespace {
+// "best close {:.6g} {} {} x ATR {:.6g}" without fmt's general float formatting (the reason of
+// every stop move: this runs on many bars).
+std::string move_reason(double best, bool is_long, const std::string& multiple, double atr) {
+  char buf[128];
+  char* p = buf;
+  const auto put = [&](std::string_view s) { p = std::copy(s.begin(), s.end(), p); };
+  put("best close ");
+  p = write_general(p, best, 6);
+  put(is_long ? " - " : " + ");
+  put(std::string_view(multiple).substr(0, 40));
+  put(" x ATR ");
+  p = write_general(p, atr, 6);
+  return std::string(buf, p);
+}
+}  // namespace
 
 // Restores the working copy from the state (a restarted paper/live worker continues its trails).
 void TrailingStop::load() {
@@ -84,9 +102,7 @@ void TrailingStop::on_bar(const TradingContext& market, ExecutionContext& ctx) {
     const Decimal stop = Decimal::from_double(trail, market.instrument().price_precision);
     const bool tighter = p.stop_loss.is_zero() || (is_long ? stop > p.stop_loss : stop < p.stop_loss);
     if (tighter && stop.raw() > 0)
-      moves_.push_back({p.trade_id, stop,
-                        format_compiled(FMT_COMPILE("best close {:.6g} {} {} x ATR {:.6g}"), b,
-                                        is_long ? "-" : "+", multiple_, atr)});
+      moves_.push_back({p.trade_id, stop, move_reason(b, is_long, multiple_text_, atr)});
   }
   if (changed) save();
   for (auto& m : moves_) ctx.move_stop(m.id, m.stop, std::move(m.why));

@@ -15,6 +15,7 @@ class TrailingStop final : public ExecutionWorker, public Stateful {
   void save();
   ColumnId atr_ = 0;
   double multiple_ = 3;
+  std::string multiple_text_;  // fmt's "{}" of multiple_, made once
   // The best close per open trade: the working copy of state()["best_close"], kept as values so
   // that a bar on which nothing changes costs no allocation; the JSON state is rewritten (and
   // committed) only when something changed.

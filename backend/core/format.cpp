@@ -1,0 +1,98 @@
+#include "backend/core/format.h"
+
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+namespace st {
+
+ShortestDigits shortest_digits(double value) {
+  ShortestDigits d;
+  const auto dec = fmt::detail::dragonbox::to_decimal(std::fabs(value));
+  std::uint64_t sig = dec.significand;
+  d.exp = dec.exponent;  // value = sig * 10^exp, sig < 10^17
+  while (sig % 10 == 0) sig /= 10, ++d.exp;
+  static constexpr std::uint64_t kPow10[] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+      10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
+      10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+      1000000000000000000ULL, 10000000000000000000ULL};
+  const int t = static_cast<int>(std::bit_width(sig)) * 1233 >> 12;  // floor(log10(sig)) or one more
+  d.n = t + (sig >= kPow10[t] ? 1 : 0);
+  static constexpr auto kPairs = [] {
+    std::array<char, 200> p{};
+    for (int i = 0; i < 100; ++i) p[2 * i] = static_cast<char>('0' + i / 10), p[2 * i + 1] = static_cast<char>('0' + i % 10);
+    return p;
+  }();
+  char* p = d.digits + d.n;
+  std::uint64_t v = sig;
+  for (; v >= 100; v /= 100) std::memcpy(p -= 2, &kPairs[2 * (v % 100)], 2);
+  if (v >= 10) std::memcpy(p - 2, &kPairs[2 * v], 2);
+  else p[-1] = static_cast<char>('0' + v);
+  return d;
+}
+
+char* write_general(char* out, double value, int precision) {
+  ShortestDigits d;
+  // Normal doubles only: a subnormal's few bits make its shortest digits coarser than %g's.
+  if (std::isnormal(value) && precision >= 1 && precision <= 15) {
+    d = shortest_digits(value);
+    // Rounding the shortest digits to `precision` is rounding the value itself, except when they
+    // end exactly on the halfway digit (then the value may lie on either side): fmt decides.
+    if (d.n == precision + 1 && d.digits[precision] == '5') return fmt::format_to(out, "{:.{}g}", value, precision);
+  } else {
+    return fmt::format_to(out, "{:.{}g}", value, precision);
+  }
+  if (value < 0) *out++ = '-';
+  int x = d.n + d.exp - 1;  // decimal exponent of the first digit
+  int n = d.n;
+  if (n > precision) {
+    n = precision;
+    if (d.digits[precision] >= '5') {  // round up, carrying
+      int k = n - 1;
+      while (k >= 0 && d.digits[k] == '9') d.digits[k--] = '0';
+      if (k >= 0) {
+        ++d.digits[k];
+      } else {  // 99..9 -> 100..0
+        d.digits[0] = '1';
+        ++x;
+      }
+    }
+    while (n > 1 && d.digits[n - 1] == '0') --n;  // %g drops trailing zeros
+  }
+  if (x < -4 || x >= precision) {  // d.ddd e+XX
+    *out++ = d.digits[0];
+    if (n > 1) {
+      *out++ = '.';
+      std::memcpy(out, d.digits + 1, static_cast<std::size_t>(n - 1));
+      out += n - 1;
+    }
+    *out++ = 'e';
+    *out++ = x < 0 ? '-' : '+';
+    const int a = x < 0 ? -x : x;
+    if (a >= 100) *out++ = static_cast<char>('0' + a / 100);
+    *out++ = static_cast<char>('0' + a / 10 % 10);
+    *out++ = static_cast<char>('0' + a % 10);
+    return out;
+  }
+  if (x < 0) {  // 0.000ddd
+    *out++ = '0';
+    *out++ = '.';
+    for (int i = 0; i < -x - 1; ++i) *out++ = '0';
+    std::memcpy(out, d.digits, static_cast<std::size_t>(n));
+    return out + n;
+  }
+  if (n <= x + 1) {  // an integer: digits, then zeros
+    std::memcpy(out, d.digits, static_cast<std::size_t>(n));
+    out += n;
+    for (int i = n; i <= x; ++i) *out++ = '0';
+    return out;
+  }
+  std::memcpy(out, d.digits, static_cast<std::size_t>(x + 1));
+  out += x + 1;
+  *out++ = '.';
+  std::memcpy(out, d.digits + x + 1, static_cast<std::size_t>(n - x - 1));
+  return out + (n - x - 1);
+}
+
+}  // namespace st

@@ -1,0 +1,49 @@
+#include "backend/core/format.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <string>
+
+#include "backend/core/random.h"
+
+namespace st {
+namespace {
+
+// Reason strings are journaled, and journals are compared byte for byte across versions: the
+// writer must give fmt's text for every value, at every precision the plugins use and around
+// each rounding and notation boundary.
+TEST(WriteGeneral, IsFmtsGeneralFormat) {
+  const auto check = [](double v, int precision) {
+    char got[32];
+    const std::string actual(got, write_general(got, v, precision));
+    ASSERT_EQ(actual, fmt::format("{:.{}g}", v, precision))
+        << "bits " << std::bit_cast<std::uint64_t>(v) << " precision " << precision;
+  };
+  for (int precision : {1, 2, 3, 6, 10, 15, 17}) {
+    for (double v : {0.0, -0.0, 1.0, -1.0, 0.5, 0.1, 9.5, 99.5, 999999.5, 9999995.0, 0.00001, 0.0001, 0.00012345675,
+                     123456.5, 1234567.0, 999999.0, 9999999.0, 1e15, 1e16, 1e-300, 5e-324, 1.7976931348623157e308,
+                     std::nan(""), HUGE_VAL, -HUGE_VAL})
+      check(v, precision);
+    for (int e = -30; e <= 30; ++e)
+      for (double m : {1.0, 1.25, 2.5, 4.999995, 5.0, 9.9999995, 9.999995, 9.99999949999}) {
+        check(m * std::pow(10.0, e), precision);
+        check(-m * std::pow(10.0, e), precision);
+      }
+  }
+  Xoshiro256 rng(5);
+  for (int i = 0; i < 600000; ++i) {
+    const int precision = 1 + static_cast<int>(rng.next() % 15);
+    const double v = std::bit_cast<double>(rng.next());
+    if (std::isfinite(v)) check(v, precision);
+    check(std::round(rng.uniform() * 1e9) / 1e4, 6);                 // prices
+    check(rng.uniform() * std::pow(10.0, static_cast<double>(rng.next() % 12) - 6), 6);  // ranges, ratios
+    // Values whose 7th significant digit is 5 and then zeros in the shortest digits (halfway cases).
+    check((static_cast<double>(rng.next() % 9000000 + 1000000) * 10 + 5) * std::pow(10.0, static_cast<double>(rng.next() % 20) - 14), 6);
+  }
+}
+
+}  // namespace
+}  // namespace st
