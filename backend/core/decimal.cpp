@@ -2,13 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <array>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 #include "backend/core/diagnostics.h"
+#include "backend/core/format.h"
 
 namespace st {
 namespace {
@@ -170,24 +169,11 @@ Decimal Decimal::parse(std::string_view text, int scale) {
 double Decimal::to_double_via_text() const { return std::stod(to_string_fixed()); }
 
 namespace {
-// Writes the `k` lowest decimal digits of v (leading zeros included) ending just before `end`, two
-// at a time from a table.
-void write_digits_backwards(char* end, std::uint64_t v, int k) {
-  static constexpr auto kPairs = [] {
-    std::array<char, 200> t{};
-    for (int i = 0; i < 100; ++i) t[2 * i] = static_cast<char>('0' + i / 10), t[2 * i + 1] = static_cast<char>('0' + i % 10);
-    return t;
-  }();
-  for (; k >= 2; k -= 2, v /= 100) std::memcpy(end -= 2, &kPairs[2 * (v % 100)], 2);
-  if (k == 1) end[-1] = static_cast<char>('0' + v % 10);
-}
-
 // `mag` / 10^scale as fixed text with exactly `scale` decimals.
 char* write_scaled(char* out, bool negative, std::uint64_t mag, int scale) {
   const std::uint64_t unit = static_cast<std::uint64_t>(kPow10[scale]);
   const std::uint64_t whole = mag / unit;
-  int n = 1;  // digits of the whole part
-  while (n < 19 && whole >= static_cast<std::uint64_t>(kPow10[n])) ++n;
+  const int n = decimal_digits(whole);
   if (negative) *out++ = '-';
   write_digits_backwards(out + n, whole, n);
   out += n;

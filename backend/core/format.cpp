@@ -1,7 +1,5 @@
 #include "backend/core/format.h"
 
-#include <array>
-#include <bit>
 #include <cmath>
 #include <cstring>
 
@@ -13,36 +11,19 @@ ShortestDigits shortest_digits(double value) {
   std::uint64_t sig = dec.significand;
   d.exp = dec.exponent;  // value = sig * 10^exp, sig < 10^17
   while (sig % 10 == 0) sig /= 10, ++d.exp;
-  static constexpr std::uint64_t kPow10[] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
-      10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
-      10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
-      1000000000000000000ULL, 10000000000000000000ULL};
-  const int t = static_cast<int>(std::bit_width(sig)) * 1233 >> 12;  // floor(log10(sig)) or one more
-  d.n = t + (sig >= kPow10[t] ? 1 : 0);
-  static constexpr auto kPairs = [] {
-    std::array<char, 200> p{};
-    for (int i = 0; i < 100; ++i) p[2 * i] = static_cast<char>('0' + i / 10), p[2 * i + 1] = static_cast<char>('0' + i % 10);
-    return p;
-  }();
-  char* p = d.digits + d.n;
-  std::uint64_t v = sig;
-  for (; v >= 100; v /= 100) std::memcpy(p -= 2, &kPairs[2 * (v % 100)], 2);
-  if (v >= 10) std::memcpy(p - 2, &kPairs[2 * v], 2);
-  else p[-1] = static_cast<char>('0' + v);
+  d.n = decimal_digits(sig);
+  write_digits_backwards(d.digits + d.n, sig, d.n);
   return d;
 }
 
 char* write_general(char* out, double value, int precision) {
-  ShortestDigits d;
+  const auto by_fmt = [&] { return fmt::format_to(out, "{:.{}g}", value, precision); };
   // Normal doubles only: a subnormal's few bits make its shortest digits coarser than %g's.
-  if (std::isnormal(value) && precision >= 1 && precision <= 15) {
-    d = shortest_digits(value);
-    // Rounding the shortest digits to `precision` is rounding the value itself, except when they
-    // end exactly on the halfway digit (then the value may lie on either side): fmt decides.
-    if (d.n == precision + 1 && d.digits[precision] == '5') return fmt::format_to(out, "{:.{}g}", value, precision);
-  } else {
-    return fmt::format_to(out, "{:.{}g}", value, precision);
-  }
+  if (!std::isnormal(value) || precision < 1 || precision > 15) return by_fmt();
+  ShortestDigits d = shortest_digits(value);
+  // Rounding the shortest digits to `precision` is rounding the value itself, except when they
+  // end exactly on the halfway digit (then the value may lie on either side).
+  if (d.n == precision + 1 && d.digits[precision] == '5') return by_fmt();
   if (value < 0) *out++ = '-';
   int x = d.n + d.exp - 1;  // decimal exponent of the first digit
   int n = d.n;

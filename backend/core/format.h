@@ -6,6 +6,10 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <string>
 
@@ -16,6 +20,29 @@ std::string format_compiled(const S& format, const Args&... args) {
   fmt::memory_buffer buffer;
   fmt::format_to(std::back_inserter(buffer), format, args...);
   return std::string(buffer.data(), buffer.size());
+}
+
+// Decimal digits of v (1 for 0). Inline, with the digit writer below: decimals, journal numbers
+// and reasons are written on the per-bar path.
+inline int decimal_digits(std::uint64_t v) {
+  static constexpr std::uint64_t kPow10[] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+      10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL,
+      10000000000000ULL, 100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+      1000000000000000000ULL, 10000000000000000000ULL};
+  const int t = static_cast<int>(std::bit_width(v)) * 1233 >> 12;  // floor(log10(v)) or one more
+  return v == 0 ? 1 : t + (v >= kPow10[t] ? 1 : 0);
+}
+
+// Writes the `k` lowest decimal digits of v (leading zeros included) ending just before `end`, two
+// at a time from a table.
+inline void write_digits_backwards(char* end, std::uint64_t v, int k) {
+  static constexpr auto kPairs = [] {
+    std::array<char, 200> t{};
+    for (int i = 0; i < 100; ++i) t[2 * i] = static_cast<char>('0' + i / 10), t[2 * i + 1] = static_cast<char>('0' + i % 10);
+    return t;
+  }();
+  for (; k >= 2; k -= 2, v /= 100) std::memcpy(end -= 2, &kPairs[2 * (v % 100)], 2);
+  if (k == 1) end[-1] = static_cast<char>('0' + v % 10);
 }
 
 // The shortest decimal digits that read back to |value| (finite, non-zero; Dragonbox, from fmt):

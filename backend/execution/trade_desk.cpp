@@ -18,8 +18,6 @@ TradeDesk::Trade* TradeDesk::find(TradeId id) {
   return nullptr;
 }
 
-// Trades before this index are closed or cancelled for good, so per-bar scans start here: a run
-// with ten thousand finished trades costs no more per bar than one with none.
 bool TradeDesk::has_pending_entry() const {
   for (std::size_t i = first_active_; i < trades_.size(); ++i)
     if (trades_[i].state == State::kPendingEntry) return true;

@@ -127,7 +127,9 @@ class TradeDesk final : public ExecutionContext {
   void submit(Trade& t, Order o, std::uint64_t Trade::*slot);
   void after_fills();
   void expire_entries();
-  // The first trade that is neither closed nor cancelled (trades end in order, mostly).
+  // The first trade that is neither closed nor cancelled. Trades before it are done for good, so
+  // per-bar scans start here: a run with ten thousand finished trades costs no more per bar than
+  // one with none.
   std::size_t first_active() {
     while (first_active_ < trades_.size() &&
            (trades_[first_active_].state == State::kClosed || trades_[first_active_].state == State::kCancelled))

@@ -1,7 +1,5 @@
 #include "backend/journal/journal.h"
 
-#include <fmt/format.h>
-
 #include <array>
 #include <bit>
 #include <charconv>
@@ -143,7 +141,7 @@ char* write_shortest(char* out, double value) {
       std::memcpy(out + point + 1, digits + point, 20);
       return out + n + 1;
     }
-    std::memcpy(out, "0.000000", 8);  // 0.{-point zeros}digits; -point <= 4 when fixed is shorter
+    std::memcpy(out, "0.000000", 8);  // 0.{-point zeros}digits; -point <= 3 when fixed is shorter
     std::memcpy(out + 2 - point, digits, 20);
     return out + 2 - point + n;
   }

@@ -20,16 +20,18 @@ namespace {
 // "best close {:.6g} {} {} x ATR {:.6g}" without fmt's general float formatting (the reason of
 // every stop move: this runs on many bars).
 std::string move_reason(double best, bool is_long, const std::string& multiple, double atr) {
-  char buf[128];
-  char* p = buf;
+  constexpr std::string_view kHead = "best close ", kAtr = " x ATR ";
+  std::string why(kHead.size() + 32 + 3 + multiple.size() + kAtr.size() + 32, '\0');  // write_general: <= 32
+  char* p = why.data();
   const auto put = [&](std::string_view s) { p = std::copy(s.begin(), s.end(), p); };
-  put("best close ");
+  put(kHead);
   p = write_general(p, best, 6);
   put(is_long ? " - " : " + ");
-  put(std::string_view(multiple).substr(0, 40));
-  put(" x ATR ");
+  put(multiple);
+  put(kAtr);
   p = write_general(p, atr, 6);
-  return std::string(buf, p);
+  why.resize(static_cast<std::size_t>(p - why.data()));
+  return why;
 }
 }  // namespace
 
