@@ -54,17 +54,4 @@ TradingContext::TradingContext(const ContextSchema& schema, InstrumentInfo instr
   data_.assign(n_columns_ * depth, kNaN);
 }
 
-void TradingContext::push(const Bar& bar) {
-  ++index_;
-  bar_ = bar;
-  const std::size_t depth = mask_ + 1;
-  const std::size_t slot = static_cast<std::size_t>(index_) & mask_;
-  data_[columns::kOpen * depth + slot] = bar.open;
-  data_[columns::kHigh * depth + slot] = bar.high;
-  data_[columns::kLow * depth + slot] = bar.low;
-  data_[columns::kClose * depth + slot] = bar.close;
-  data_[columns::kVolume * depth + slot] = bar.volume;
-  for (std::size_t c = columns::kFirstEnrichment; c < n_columns_; ++c) data_[c * depth + slot] = kNaN;
-}
-
 }  // namespace st

@@ -58,7 +58,19 @@ class TradingContext {
   TradingContext(const ContextSchema& schema, InstrumentInfo instrument);
 
   // The environment pushes each bar; enrichment columns of the new bar start as NaN.
-  void push(const Bar& bar);
+  // Inline: the environment calls it on every bar.
+  void push(const Bar& bar) {
+    ++index_;
+    bar_ = bar;
+    const std::size_t depth = mask_ + 1;
+    double* const slot = data_.data() + (static_cast<std::size_t>(index_) & mask_);
+    slot[columns::kOpen * depth] = bar.open;
+    slot[columns::kHigh * depth] = bar.high;
+    slot[columns::kLow * depth] = bar.low;
+    slot[columns::kClose * depth] = bar.close;
+    slot[columns::kVolume * depth] = bar.volume;
+    for (std::size_t c = columns::kFirstEnrichment, n = n_columns_; c < n; ++c) slot[c * depth] = kNaN;
+  }
 
   std::int64_t bar_index() const { return index_; }  // 0-based; -1 before the first bar
   const Bar& bar() const { return bar_; }

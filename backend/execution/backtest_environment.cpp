@@ -6,10 +6,11 @@ BacktestEnvironment::BacktestEnvironment(BarSource& source, TradingContext& cont
                                          StrategyLedger& ledger, IEventHandler& handler)
     : source_(&source), context_(&context), desk_(&desk), ledger_(&ledger), handler_(&handler) {}
 
-std::int64_t BacktestEnvironment::run(const std::function<void(const TradingContext&)>& on_bar) {
+std::int64_t BacktestEnvironment::run(FunctionRef<void(const TradingContext&)> on_bar, bool every_bar) {
   constexpr std::size_t kBatch = 256;  // one virtual call to the source per batch
   std::int64_t n = 0;
-  for (auto batch = source_->next_span(kBatch); !batch.empty(); batch = source_->next_span(kBatch))
+  for (auto batch = source_->next_span(kBatch); !batch.empty(); batch = source_->next_span(kBatch)) {
+    if (n == 0) first_time_ = batch.front().time;
     for (const Bar& bar : batch) {
       context_->push(bar);
       desk_->process_bar();
@@ -20,8 +21,10 @@ std::int64_t BacktestEnvironment::run(const std::function<void(const TradingCont
       desk_->end_bar();
       handler_->publish(events::LedgerStateChanged{ledger_});
       ++n;
-      if (on_bar) on_bar(*context_);
+      if (every_bar) on_bar(*context_);
     }
+    if (!every_bar) on_bar(*context_);
+  }
   return n;
 }
 

@@ -10,8 +10,8 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 
+#include "backend/core/function_ref.h"
 #include "backend/data/bar_source.h"
 #include "backend/execution/events.h"
 #include "backend/execution/trade_desk.h"
@@ -23,9 +23,13 @@ class BacktestEnvironment {
   BacktestEnvironment(BarSource& source, TradingContext& context, TradeDesk& desk, StrategyLedger& ledger,
                       IEventHandler& handler);
 
-  // Replays every bar. `on_bar` runs after step 6 (equity snapshots, progress).
-  // Returns the number of bars replayed. Bad data throws st::Error with file:line.
-  std::int64_t run(const std::function<void(const TradingContext&)>& on_bar);
+  // Replays every bar. `on_bar` runs after step 6 (equity snapshots, progress): on every bar,
+  // or with `every_bar` false only after the last bar of each batch the source hands over (up
+  // to 256 bars; enough for progress). Returns the number of bars replayed. Bad data throws
+  // st::Error with file:line.
+  std::int64_t run(FunctionRef<void(const TradingContext&)> on_bar, bool every_bar = true);
+  // The time of the first bar replayed (after run() replayed any).
+  Timestamp first_time() const { return first_time_; }
 
  private:
   BarSource* source_;
@@ -33,6 +37,7 @@ class BacktestEnvironment {
   TradeDesk* desk_;
   StrategyLedger* ledger_;
   IEventHandler* handler_;
+  Timestamp first_time_{};
 };
 
 }  // namespace st

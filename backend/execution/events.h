@@ -2,7 +2,10 @@
 // The service layer implements IEventHandler (its event bus); the backend never sees the bus.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <span>
+#include <type_traits>
 #include <variant>
 
 #include "backend/api/worker.h"
@@ -32,10 +35,52 @@ inline constexpr const char* kEventNames[] = {
     "ContextReady", "ContextEnriched", "SignalsDetected", "ThreatsDetected", "PlanReady",
     "ScheduledEvent", "BarClosed", "LedgerStateChanged", "JournalEntryLogged"};
 
+// What the backend publishes through. Publishing is inline: an event with no taker costs a
+// counter, an event with one taker one indirect call (the common case: the chain has one
+// subscriber per event), and only an event with several takers goes through dispatch().
 class IEventHandler {
  public:
   virtual ~IEventHandler() = default;
-  virtual void publish(const Event& event) = 0;
+
+  // Delivers `event` to its takers, in subscription order, before returning.
+  void publish(const Event& event) {
+    const std::size_t index = event.index();
+    ++published_[index];
+    const Route& r = routes_[index];
+    if (r.sole != nullptr) r.sole(r.object, event);
+    else if (r.several) dispatch(event);
+  }
+
+  // How many events of Event index `index` were published (taken or not).
+  std::uint64_t published(std::size_t index) const { return published_[index]; }
+
+ protected:
+  static constexpr std::size_t kEvents = std::variant_size_v<Event>;
+  using Call = void (*)(void* object, const Event& event);
+  // The implementation keeps the routes current as takers subscribe: with one taker, `sole`
+  // calls it on `object`; with more, `several` sends events of that type to dispatch().
+  struct Route {
+    Call sole = nullptr;
+    void* object = nullptr;
+    bool several = false;
+  };
+  void set_route(std::size_t index, Route route) { routes_[index] = route; }
+  virtual void dispatch(const Event& event) = 0;
+
+ private:
+  std::array<Route, kEvents> routes_{};
+  std::array<std::uint64_t, kEvents> published_{};
 };
+
+// The Event index of T (one of the events:: structs).
+template <class T>
+constexpr std::size_t event_index() {
+  return []<class... Ts>(std::variant<Ts...>*) {
+    constexpr bool matches[] = {std::is_same_v<T, Ts>...};
+    for (std::size_t i = 0; i < sizeof...(Ts); ++i)
+      if (matches[i]) return i;
+    return sizeof...(Ts);
+  }(static_cast<Event*>(nullptr));
+}
 
 }  // namespace st

@@ -381,8 +381,7 @@ void TradeDesk::process_live_bar() {
   after_fills();
 }
 
-void TradeDesk::process_close() {
-  if (!settings_.fill_on_close) return;
+void TradeDesk::fill_at_close() {
   broker_->fill_market_at_close(market_->bar(), [this](const BrokerFill& f) { return on_fill(f); });
   after_fills();
 }

@@ -86,7 +86,9 @@ class TradeDesk final : public ExecutionContext {
     process_live_bar();
   }
   // "Fill on close" mode: fills market orders created during this bar at its close.
-  void process_close();
+  void process_close() {
+    if (settings_.fill_on_close) fill_at_close();
+  }
   // Marks the ledger at the bar's close and ages open positions.
   void end_bar() {
     ledger_->mark(market_->bar().close);
@@ -137,6 +139,7 @@ class TradeDesk final : public ExecutionContext {
     return first_active_;
   }
   void process_live_bar();
+  void fill_at_close();
   CausalIds ids_of(const Trade& t) const { return {t.opportunity, t.id, {}, t.scheduled}; }
   Trade* find(TradeId id);
   void journal_order_rejected(const Trade& t, const Order& o, const std::string& reason);

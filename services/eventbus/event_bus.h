@@ -4,7 +4,7 @@
 #pragma once
 
 #include <array>
-#include <functional>
+#include <memory>
 #include <variant>
 #include <vector>
 
@@ -14,46 +14,39 @@ namespace st {
 
 class EventBus final : public IEventHandler {
  public:
-  using Handler = std::function<void(const Event&)>;
-
   // Subscribes to the event type T (one of the events:: structs). The callable is stored as
-  // it is (one indirect call per delivery, no nested std::function).
+  // it is and called through one function pointer (no std::function, no wrapper).
   template <class T, class F>
   void subscribe(F handler) {
     constexpr std::size_t index = variant_index<T>();
-    handlers_[index].push_back([h = std::move(handler)](const Event& e) { h(*std::get_if<T>(&e)); });
+    auto object = std::make_shared<F>(std::move(handler));
+    Call call = [](void* o, const Event& e) { (*static_cast<F*>(o))(*std::get_if<T>(&e)); };
+    auto& slots = handlers_[index];
+    slots.push_back({call, std::move(object)});
+    if (slots.size() == 1) set_route(index, {call, slots.front().object.get(), false});
+    else set_route(index, {nullptr, nullptr, true});
   }
 
-  void publish(const Event& event) override {
-    const std::size_t index = event.index();
-    ++published_[index];
-    for (const auto& h : handlers_[index]) h(event);
-  }
-
-  std::uint64_t published(std::size_t index) const { return published_[index]; }
   std::size_t subscribers(std::size_t index) const { return handlers_[index].size(); }
 
   template <class T>
   static constexpr std::size_t variant_index() {
-    return index_of<T, Event>::value;
+    return event_index<T>();
   }
 
  private:
-  template <class T, class V>
-  struct index_of;
-  template <class T, class... Ts>
-  struct index_of<T, std::variant<Ts...>> {
-    static constexpr std::size_t value = [] {
-      constexpr bool matches[] = {std::is_same_v<T, Ts>...};
-      for (std::size_t i = 0; i < sizeof...(Ts); ++i)
-        if (matches[i]) return i;
-      return sizeof...(Ts);
-    }();
-  };
+  void dispatch(const Event& event) override {
+    // By index, up to the takers there were when it began: a handler may subscribe more while
+    // it runs (the vector may move; the handlers do not), and they take the next event.
+    const auto& slots = handlers_[event.index()];
+    for (std::size_t i = 0, n = slots.size(); i < n; ++i) slots[i].call(slots[i].object.get(), event);
+  }
 
-  static constexpr std::size_t kEvents = std::variant_size_v<Event>;
-  std::array<std::vector<Handler>, kEvents> handlers_;
-  std::array<std::uint64_t, kEvents> published_{};
+  struct Slot {
+    Call call;
+    std::shared_ptr<void> object;
+  };
+  std::array<std::vector<Slot>, kEvents> handlers_;
 };
 
 }  // namespace st

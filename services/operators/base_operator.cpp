@@ -18,6 +18,13 @@ BaseOperator::BaseOperator(OperatorSettings settings, std::size_t workers, std::
     pool_ = std::make_unique<ThreadPool>(settings_.threads);
 }
 
+bool BaseOperator::runs_any(std::uint32_t event) const {
+  if (settings_.execution != ExecutionStrategy::kEventDriven || event == 0) return n_ > 0;
+  for (const std::uint32_t s : subscriptions_)
+    if ((s & event) != 0) return true;
+  return false;
+}
+
 const std::vector<std::size_t>& BaseOperator::run_pooled(FunctionRef<Outcome(std::size_t)> task) {
   kept_.clear();
   pool_->run(n_, [&](std::size_t i) { outcomes_[i] = task(i); });

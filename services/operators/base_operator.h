@@ -45,6 +45,8 @@ class BaseOperator {
 
   const OperatorSettings& settings() const { return settings_; }
   std::size_t size() const { return n_; }
+  // Whether run(task, event) would run any worker at all.
+  bool runs_any(std::uint32_t event) const;
 
   // Runs task(i) for the workers per the execution strategy (only those subscribed to `event`
   // when EVENT_DRIVEN; event = 0 means "every worker"). Returns the indices whose results count,

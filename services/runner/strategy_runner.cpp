@@ -260,13 +260,15 @@ void LinkRun::dispatch_execution(std::uint32_t event, Call&& call, const Schedul
 
 void LinkRun::on_context_ready(EventBus& bus, TradingContext& ctx) {
   // Schedules first: a cron time that has passed by this bar fires now.
-  scheduled_.clear();
-  if (!scheduler_started_) {
+  if (!scheduler_started_) [[unlikely]] {
     scheduler_->start(Timestamp{ctx.time().ns - 1});
     scheduler_started_ = true;
   }
-  scheduler_->due(ctx.time(), scheduled_);
-  for (const auto& ev : scheduled_) bus.publish(events::ScheduledEventFired{&ev});
+  if (scheduler_->is_due(ctx.time())) [[unlikely]] {
+    scheduled_.clear();
+    scheduler_->due(ctx.time(), scheduled_);
+    for (const auto& ev : scheduled_) bus.publish(events::ScheduledEventFired{&ev});
+  }
   op_context_->run([&](std::size_t i) __attribute__((always_inline)) {
     guarded(workforce_.context[i]->info().id, [&] { workforce_.context[i]->process(ctx); });
     return Outcome::kEmpty;
@@ -427,9 +429,14 @@ void LinkRun::plan_signal(EventBus& bus, const Signal& signal) {
   bus.publish(events::PlanReady{&plan});
 }
 
+// The chain is wired once per run, to what this blueprint has: an event whose workers are
+// absent gets no subscriber, and publishing it costs a counter (IEventHandler::publish).
 void LinkRun::wire(EventBus& bus) {
-  bus.subscribe<events::ContextReady>([&](const events::ContextReady& e) { on_context_ready(bus, *e.context); });
-  bus.subscribe<events::ContextEnriched>([&](const events::ContextEnriched& e) { on_enriched(bus, *e.context); });
+  const bool detects = !threat_slots_.empty() || !opp_slots_.empty();
+  if (op_context_->size() > 0 || detects || !scheduler_->empty())
+    bus.subscribe<events::ContextReady>([&](const events::ContextReady& e) { on_context_ready(bus, *e.context); });
+  if (detects)
+    bus.subscribe<events::ContextEnriched>([&](const events::ContextEnriched& e) { on_enriched(bus, *e.context); });
   bus.subscribe<events::ThreatsDetected>([&](const events::ThreatsDetected& e) {
     for (const auto& t : e.started)
       dispatch_execution(kOnThreat, [&](ExecutionWorker& w) { w.on_threat(t, *desk_); });
@@ -458,9 +465,10 @@ void LinkRun::wire(EventBus& bus) {
   bus.subscribe<events::ScheduledEventFired>([&](const events::ScheduledEventFired& e) {
     dispatch_execution(kOnScheduled, [&](ExecutionWorker& w) { w.on_scheduled(*e.event, *desk_); }, e.event);
   });
-  bus.subscribe<events::BarClosed>([&](const events::BarClosed& e) {
-    dispatch_execution(kOnBar, [&](ExecutionWorker& w) { w.on_bar(*e.context, *desk_); });
-  });
+  if (op_execution_->runs_any(kOnBar))
+    bus.subscribe<events::BarClosed>([&](const events::BarClosed& e) {
+      dispatch_execution(kOnBar, [&](ExecutionWorker& w) { w.on_bar(*e.context, *desk_); });
+    });
 }
 
 nlohmann::ordered_json LinkRun::ledger_snapshot(bool final) const {
@@ -672,23 +680,28 @@ LinkSummary LinkRun::run() {
   s.directory = dir.string();
   s.initial_cash = ledger_->initial_cash().to_string();
   peak_equity_ = initial;
-  bool started = false;
   RunProgress progress{link_.name, 0, link_.data && link_.data->synth && !options_.data_override
                                           ? link_.data->synth->bars
                                           : 0};
   BacktestEnvironment env(*source, *context_, *desk_, *ledger_, bus);
   try {
-    s.bars = env.run([&](const TradingContext& ctx) {
-      if (!started) {
-        s.first_bar = format_iso(ctx.time());
-        started = true;
-      }
-      if (options_.bar_hook) options_.bar_hook(ctx.bar_index() + 1, journal_->count());
-      if (options_.progress && (ctx.bar_index() & 0xFFFF) == 0xFFFF) {
-        progress.bars = ctx.bar_index() + 1;
+    // Per bar: what the options ask for, tested in locals of the closure (no reloads through
+    // options_ on every bar).
+    // Without a per-bar output or hook, the environment calls back once per batch of bars
+    // (progress only).
+    const bool hook = static_cast<bool>(options_.bar_hook);
+    const bool report = static_cast<bool>(options_.progress);
+    const bool outputs = options_.write_outputs;
+    std::int64_t reported = 0;  // progress is reported every 65,536 bars
+    const auto on_bar = [&, hook, report, outputs](const TradingContext& ctx) {
+      const std::int64_t done = ctx.bar_index() + 1;
+      if (hook) options_.bar_hook(done, journal_->count());
+      if (report && (done >> 16) != reported) {
+        reported = done >> 16;
+        progress.bars = done;
         options_.progress(progress);
       }
-      if (!options_.write_outputs) return;
+      if (!outputs) return;
       if (options_.checkpoint_bars > 0 && (ctx.bar_index() + 1) % options_.checkpoint_bars == 0)
         checkpoint(dir, false);
       const double eq = ledger_->equity().to_double();
@@ -699,11 +712,13 @@ LinkSummary LinkRun::run() {
       equity << format_iso(ctx.time()) << ',' << ledger_->cash().to_string() << ',' << ledger_->equity().to_string()
              << ',' << fmt::format("{:.6f}", dd) << '\n';
       if (equity_parquet) equity_parquet->add(ctx.time(), ledger_->cash(), ledger_->equity(), dd);
-    });
+    };
+    s.bars = env.run(on_bar, hook || outputs);
   } catch (...) {
     journal_->flush();
     throw;
   }
+  s.first_bar = s.bars > 0 ? format_iso(env.first_time()) : "";
   s.last_bar = s.bars > 0 ? format_iso(context_->time()) : "";
   if (options_.progress) {
     progress.bars = s.bars;

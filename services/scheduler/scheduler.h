@@ -35,9 +35,12 @@ class Scheduler {
   // Appends the events due at `now`, ordered by fire time, then by schedule order.
   // Inline: most bars have nothing due, and this runs on every bar.
   void due(Timestamp now, std::vector<ScheduledEvent>& out) {
-    if (now.ns >= next_due_ns_) collect(now, out);
+    if (is_due(now)) collect(now, out);
   }
+  // Whether due(now) would append anything (false before start()).
+  bool is_due(Timestamp now) const { return now.ns >= next_due_ns_; }
   std::optional<Timestamp> next_fire() const;
+  bool empty() const { return entries_.empty(); }
   // How many fire times were folded into a later one because of gaps (see above).
   std::int64_t skipped() const { return skipped_; }
 

@@ -1,0 +1,97 @@
+// BacktestEnvironment: the per-bar steps and events in their order, the per-bar and per-batch
+// callbacks, and IEventHandler's routes (no taker, one taker, several takers).
+#include "backend/execution/backtest_environment.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "backend/journal/journal.h"
+
+namespace st {
+namespace {
+
+// An IEventHandler with takers for the chosen events; it records what reaches it and by which
+// route (sole: the direct call; dispatch: the virtual one).
+class Recorder final : public IEventHandler {
+ public:
+  void take(std::size_t index, bool several) {
+    if (several)
+      set_route(index, {nullptr, nullptr, true});
+    else
+      set_route(index,
+                {[](void* o, const Event& e) { static_cast<Recorder*>(o)->seen(e, "sole"); }, this, false});
+  }
+  std::vector<std::string> log;
+
+ private:
+  void dispatch(const Event& e) override { seen(e, "dispatch"); }
+  void seen(const Event& e, const char* route) {
+    log.push_back(std::string(kEventNames[e.index()]) + "/" + route);
+  }
+};
+
+std::vector<Bar> bars(std::size_t n) {
+  std::vector<Bar> v;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double p = 100.0 + static_cast<double>(i % 7);
+    v.push_back(Bar{Timestamp{static_cast<std::int64_t>(i + 5) * kNsPerMinute}, p, p + 1, p - 1, p, 10});
+  }
+  return v;
+}
+
+struct Replay {
+  explicit Replay(std::size_t n) : source(bars(n)) {}
+  VectorBarSource source;
+  InstrumentInfo instrument{"X", 2, 0, "USD", kNsPerMinute};
+  ContextSchema schema;
+  TradingContext ctx{schema, instrument};
+  SimulatedBroker broker{BrokerSettings{0.1, Decimal(), 0.0, 2, 8}};
+  StrategyLedger ledger{Decimal::parse("10000"), 8};
+  MemoryJournalPersistor out;
+  StrategyJournal journal{out};
+  IdGenerator ids{1};
+  TradeDesk desk{broker, ledger, journal, ctx, ids, DeskSettings{}};
+  Recorder handler;
+  BacktestEnvironment env{source, ctx, desk, ledger, handler};
+};
+
+constexpr std::size_t kReady = event_index<events::ContextReady>();
+constexpr std::size_t kClosed = event_index<events::BarClosed>();
+constexpr std::size_t kLedger = event_index<events::LedgerStateChanged>();
+
+TEST(BacktestEnvironment, PublishesTheBarsEventsInOrderToTheirTakers) {
+  Replay r(3);
+  r.handler.take(kReady, false);
+  r.handler.take(kLedger, true);  // BarClosed has no taker: published, delivered to nobody
+  std::vector<std::int64_t> seen;
+  const auto n = r.env.run([&](const TradingContext& c) {
+    seen.push_back(c.bar_index());
+    r.handler.log.push_back("on_bar");
+  });
+  EXPECT_EQ(n, 3);
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{0, 1, 2}));
+  const std::vector<std::string> one = {"ContextReady/sole", "LedgerStateChanged/dispatch", "on_bar"};
+  std::vector<std::string> want;
+  for (int i = 0; i < 3; ++i) want.insert(want.end(), one.begin(), one.end());
+  EXPECT_EQ(r.handler.log, want);
+  EXPECT_EQ(r.handler.published(kReady), 3u);
+  EXPECT_EQ(r.handler.published(kClosed), 3u);
+  EXPECT_EQ(r.handler.published(kLedger), 3u);
+  EXPECT_EQ(r.env.first_time().ns, 5 * kNsPerMinute);
+}
+
+TEST(BacktestEnvironment, CallsBackOncePerBatchWhenNotEveryBar) {
+  Replay r(600);  // batches of 256: 256, 256, 88
+  r.handler.take(kClosed, false);
+  std::vector<std::int64_t> seen;
+  const auto n = r.env.run([&](const TradingContext& c) { seen.push_back(c.bar_index()); }, false);
+  EXPECT_EQ(n, 600);
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{255, 511, 599}));
+  EXPECT_EQ(r.handler.log.size(), 600u);  // the events still come on every bar
+  EXPECT_EQ(r.handler.published(kReady), 600u);
+}
+
+}  // namespace
+}  // namespace st
