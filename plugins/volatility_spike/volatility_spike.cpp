@@ -15,32 +15,41 @@ void VolatilitySpike::bind(BindContext&) {
   multiple_ = params().get_double("multiple");
   hold_ = params().get_int("hold_bars");
   severity_ = parse_severity(params().get_string("severity"));
-  ranges_.assign(period_, 0.0);
+  window_ = WindowSum(period_);
 }
 
 void VolatilitySpike::process(const TradingContext& ctx, const LedgerView&, ThreatSink& out) {
   const Bar& b = ctx.bar();
-  const auto i = static_cast<std::size_t>(seen_++);
-  const double tr = i == 0 ? b.high - b.low
-                           : std::max({b.high - b.low, std::fabs(b.high - prev_close_), std::fabs(b.low - prev_close_)});
+  const double tr = seen_++ == 0 ? b.high - b.low
+                                 : std::max(b.high - b.low, std::max(std::fabs(b.high - prev_close_),
+                                                                     std::fabs(b.low - prev_close_)));
   prev_close_ = b.close;
+  // The window holds the previous ranges: the decision comes first, then tr joins it. Most bars
+  // are far below the threshold, and the running sum's error bound says so; the rest are
+  // decided on the exact mean.
   bool spike = false;
-  if (i >= period_) {
-    const double mean = sum_.value() / static_cast<double>(period_);
-    if (mean > 0 && tr >= multiple_ * mean) {
-      spike = true;
-      left_ = hold_;
-      last_ratio_ = tr / mean;
-      last_range_ = tr;
-      last_mean_ = mean;
-    }
-  }
-  // The window of previous ranges, updated after the decision.
-  const std::size_t slot = i % period_;
-  if (i >= period_) sum_.remove(ranges_[slot]);
-  ranges_[slot] = tr;
-  sum_.add(tr);
+  if (window_.full() && !clearly_below(tr)) spike = exact_spike(tr);
+  window_.push(tr);
   if (spike || left_-- > 0) raise_spike(out);
+}
+
+bool VolatilitySpike::clearly_below(double tr) const {
+  const double a = window_.approx(), e = window_.error_bound();
+  if (!(a - e > 1e-290)) return false;  // near zero (or not finite): the exact path decides
+  // The exact threshold is multiple * (sum / period) with the sum >= a - e and three roundings
+  // (sum, division, product), each within 2^-53: (1 - 1e-12) covers them and the roundings here.
+  const double low = multiple_ * ((a - e) / static_cast<double>(period_)) * (1 - 1e-12);
+  return tr < low;
+}
+
+bool VolatilitySpike::exact_spike(double tr) {
+  const double mean = window_.exact() / static_cast<double>(period_);
+  if (!(mean > 0 && tr >= multiple_ * mean)) return false;
+  left_ = hold_;
+  last_ratio_ = tr / mean;
+  last_range_ = tr;
+  last_mean_ = mean;
+  return true;
 }
 
 void VolatilitySpike::raise_spike(ThreatSink& out) {
