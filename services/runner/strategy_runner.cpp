@@ -147,7 +147,13 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   void on_context_ready(EventBus& bus, TradingContext& ctx);
   void on_enriched(EventBus& bus, const TradingContext& ctx);
   void detect_threats(EventBus& bus, const TradingContext& ctx);
+  // What the threat workers raised or kept on a bar, or threats that ended: journaled, the
+  // active list and the desk's view updated (rare: out of line).
+  [[gnu::noinline]] void settle_threats(EventBus& bus, const TradingContext& ctx,
+                                        const std::vector<std::size_t>& kept_threats);
   void detect_opportunities(EventBus& bus, const TradingContext& ctx);
+  // The signals of a bar get their OpportunityIDs and go to planning (rare: out of line).
+  [[gnu::noinline]] void collect_signals(EventBus& bus, const std::vector<std::size_t>& kept);
   void plan_signal(EventBus& bus, const Signal& signal);
   // A template: the call is inlined into the operator's loop (on_bar runs on every bar).
   template <class Call>
@@ -222,6 +228,10 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
     }
   };
   std::vector<SinkSlot> opp_slots_, threat_slots_;
+  [[gnu::noinline]] static void empty_slots(std::vector<SinkSlot>& slots) {
+    for (auto& s : slots) s.signals.clear(), s.threats.clear(), s.kept.clear();
+  }
+  bool signals_discarded_ = false, threats_discarded_ = false;  // their operator aggregates NONE
   std::vector<Signal> signals_;
   struct ActiveThreat {
     CriticalEvent event;
@@ -282,14 +292,22 @@ void LinkRun::on_enriched(EventBus& bus, const TradingContext& ctx) {
 }
 
 void LinkRun::detect_threats(EventBus& bus, const TradingContext& ctx) {
-  // Threats first, so that planning sees this bar's threats.
-  for (auto& s : threat_slots_) s.threats.clear(), s.kept.clear();
+  // Threats first, so that planning sees this bar's threats. The slots are empty here: those
+  // whose results count are emptied after use (settle_threats), so a bar without threats touches
+  // nothing else; with aggregation NONE nothing counts, and they are emptied here.
+  if (threats_discarded_) [[unlikely]]
+    empty_slots(threat_slots_);
   const auto& kept_threats = op_threat_->run([&](std::size_t i) __attribute__((always_inline)) {
     auto& slot = threat_slots_[i];
     slot.ctx = &ctx;
     guarded(slot.worker, [&] { workforce_.threat[i]->process(ctx, *ledger_, slot); });
     return slot.threats.empty() && slot.kept.empty() ? Outcome::kEmpty : Outcome::kProduced;
   });
+  if (kept_threats.empty() && active_.empty()) return;  // no threat raised, none active: most bars
+  settle_threats(bus, ctx, kept_threats);
+}
+
+void LinkRun::settle_threats(EventBus& bus, const TradingContext& ctx, const std::vector<std::size_t>& kept_threats) {
   for (auto& a : active_) a.seen = false;
   started_.clear();
   for (std::size_t i : kept_threats)
@@ -342,18 +360,26 @@ void LinkRun::detect_threats(EventBus& bus, const TradingContext& ctx) {
     for (const auto& a : active_) active_view_.push_back(a.event);
     desk_->set_active_threats(active_view_);
   }
+  for (std::size_t i : kept_threats) threat_slots_[i].threats.clear(), threat_slots_[i].kept.clear();
   // Its one subscriber acts on the threats that started; a bar without one needs no event.
   if (!started_.empty()) bus.publish(events::ThreatsDetected{started_, active_view_});
 }
 
 void LinkRun::detect_opportunities(EventBus& bus, const TradingContext& ctx) {
-  for (auto& s : opp_slots_) s.signals.clear();
+  // The slots are empty here: those whose results count are emptied after use (collect_signals);
+  // with aggregation NONE nothing counts, and they are emptied here.
+  if (signals_discarded_) [[unlikely]]
+    empty_slots(opp_slots_);
   const auto& kept = op_opportunity_->run([&](std::size_t i) __attribute__((always_inline)) {
     auto& slot = opp_slots_[i];
     slot.ctx = &ctx;
     guarded(slot.worker, [&] { workforce_.opportunity[i]->process(ctx, slot); });
     return slot.signals.empty() ? Outcome::kEmpty : Outcome::kProduced;
   });
+  if (!kept.empty()) collect_signals(bus, kept);
+}
+
+void LinkRun::collect_signals(EventBus& bus, const std::vector<std::size_t>& kept) {
   signals_.clear();
   // OpportunityIDs are born here, in blueprint order: the same on one thread or many.
   for (std::size_t i : kept) {
@@ -361,6 +387,7 @@ void LinkRun::detect_opportunities(EventBus& bus, const TradingContext& ctx) {
       s.opportunity_id = ids_->next_id<OpportunityId>();
       signals_.push_back(std::move(s));
     }
+    opp_slots_[i].signals.clear();
   }
   if (!signals_.empty()) bus.publish(events::SignalsDetected{signals_});
 }
@@ -602,6 +629,8 @@ LinkSummary LinkRun::run() {
   std::vector<std::uint32_t> subs;
   for (const auto* m : workforce_.execution_manifests) subs.push_back(default_subscription(*m));
   op_execution_ = make_operator(cfg_.operators, WorkerCategory::kExecution, workforce_.execution.size(), subs);
+  signals_discarded_ = op_opportunity_->settings().aggregation == config::AggregationStrategy::kNone;
+  threats_discarded_ = op_threat_->settings().aggregation == config::AggregationStrategy::kNone;
   opp_slots_.resize(workforce_.opportunity.size());
   for (std::size_t i = 0; i < opp_slots_.size(); ++i) opp_slots_[i].worker = workforce_.opportunity[i]->info().id;
   threat_slots_.resize(workforce_.threat.size());
