@@ -51,8 +51,8 @@ TEST(StrategyJournal, EscapesStringsAndWritesNonFiniteAsNull) {
   EXPECT_NE(out.lines()[0].find("\"z\":0}"), std::string::npos) << out.lines()[0];
 }
 
-// The word-at-a-time scan must find every character that needs an escape, wherever it falls
-// in an 8-byte word, and leave UTF-8 and printable ASCII alone.
+// The block- and word-at-a-time scans must find every character that needs an escape, wherever
+// it falls in a 16- or 8-byte block, and leave UTF-8 and printable ASCII alone.
 TEST(JsonString, EscapesEveryCharacterAtEveryOffset) {
   const auto reference = [](std::string_view text) {
     std::string out = "\"";
@@ -68,7 +68,7 @@ TEST(JsonString, EscapesEveryCharacterAtEveryOffset) {
     return out + "\"";
   };
   for (int c = 0; c < 256; ++c)
-    for (std::size_t len = 1; len <= 19; ++len)
+    for (std::size_t len = 1; len <= 40; ++len)  // the 4-, 8- and 16-byte paths, their tails
       for (std::size_t at = 0; at < len; ++at) {
         std::string text(len, 'a');
         text[at] = static_cast<char>(c);
