@@ -7,8 +7,29 @@ namespace st {
 
 ShortestDigits shortest_digits(double value) {
   ShortestDigits d;
-  const auto dec = fmt::detail::dragonbox::to_decimal(std::fabs(value));
-  std::uint64_t sig = dec.significand;
+  const double a = std::fabs(value);
+  std::uint64_t sig;
+  // Short decimals first (prices, sizes, round ratios): below 2^51 / 10^8, a value that some
+  // integer / 10^8 gives back exactly has as shortest digits that integer's, without its
+  // trailing zeros. Why: a * 10^8 < 2^51 makes 10^-8 more than twice the value's ulp, so at most
+  // one multiple of 10^-8 rounds to the value, and every shorter decimal that does is that one
+  // (with zeros appended); the product a * 10^8 is within 1/4 of that integer, so rounding it
+  // finds it; and r / 10^8, both exact, rounds as reading the decimal back does. Anything else
+  // (more digits, larger, tiny) goes to Dragonbox.
+  constexpr double kScale = 1e8;
+  if (a < 0x1p51 / kScale) {
+    const double r = (a * kScale + 0x1p52) - 0x1p52;  // round to the nearest integer
+    if (r != 0 && r / kScale == a) {
+      sig = static_cast<std::uint64_t>(r);
+      d.exp = -8;
+      while (sig % 10 == 0) sig /= 10, ++d.exp;
+      d.n = decimal_digits(sig);
+      write_digits_backwards(d.digits + d.n, sig, d.n);
+      return d;
+    }
+  }
+  const auto dec = fmt::detail::dragonbox::to_decimal(a);
+  sig = dec.significand;
   d.exp = dec.exponent;  // value = sig * 10^exp, sig < 10^17
   while (sig % 10 == 0) sig /= 10, ++d.exp;
   d.n = decimal_digits(sig);

@@ -121,6 +121,17 @@ TEST(JsonNumber, ShortestTextIsStdToChars) {
     check((rng.uniform() - 0.5) * std::pow(10.0, static_cast<double>(static_cast<int>(rng.next() % 40) - 20)));
     check(static_cast<double>(static_cast<std::int64_t>(rng.next() >> (rng.next() % 64))));
   }
+  // Decimals of 0 to 9 places up to where the short-decimal path ends (2^51 / 10^8), their
+  // neighbours one ulp away, and the values at that bound: the path that reads digits off
+  // round(value * 10^8) must give what Dragonbox and to_chars give.
+  const double bound = 0x1p51 / 1e8;
+  for (int i = 0; i < 1000000; ++i) {
+    const int places = static_cast<int>(rng.next() % 10);
+    const double scale = std::pow(10.0, places);
+    const double v = std::round(rng.uniform() * bound * (i % 2 == 0 ? 1.0 : 1e-4) * scale) / scale;
+    check(v), check(-v), check(std::nextafter(v, 0.0)), check(std::nextafter(v, 1e300));
+  }
+  for (double v = bound; v > bound * (1 - 1e-14); v = std::nextafter(v, 0.0)) check(v), check(std::round(v));
 }
 
 TEST(StrategyJournal, NestedObjectsAndArraysRoundTrip) {
