@@ -54,18 +54,20 @@ Decimal SimulatedBroker::slip(double price, OrderSide side) const {
 std::optional<BrokerFill> SimulatedBroker::try_fill(Order& o, const Bar& bar) {
   const bool buy = o.side == OrderSide::kBuy;
   const double px = o.price.to_double();
-  BrokerFill f{o, {}, {}, false, bar.time};
+  // The fill (and its copy of the order) is made only when the order fills: most bars it does not.
+  Decimal price;
+  bool gap = false;
   switch (o.type) {
     case OrderType::kMarket:
-      f.price = slip(bar.open, o.side);
+      price = slip(bar.open, o.side);
       break;
     case OrderType::kLimit:
       // Buy limit: fills when the price comes down to it; a gap below fills at the (better) open.
       if (buy ? bar.open <= px : bar.open >= px) {
-        f.price = raw_price(bar.open);
-        f.gap = bar.open != px;
+        price = raw_price(bar.open);
+        gap = bar.open != px;
       } else if (buy ? bar.low <= px : bar.high >= px) {
-        f.price = o.price;
+        price = o.price;
       } else {
         return std::nullopt;
       }
@@ -73,12 +75,12 @@ std::optional<BrokerFill> SimulatedBroker::try_fill(Order& o, const Bar& bar) {
     case OrderType::kStop:
       // Sell stop: triggers when the price falls to it; a gap through fills at the (worse) open.
       if (buy ? bar.open >= px : bar.open <= px) {
-        f.price = slip(bar.open, o.side);
-        f.gap = bar.open != px;
+        price = slip(bar.open, o.side);
+        gap = bar.open != px;
       } else if (buy ? bar.high >= px : bar.low <= px) {
         // At the trigger: exactly the order's price (which may have more decimals than the
         // instrument's, e.g. entry x 0.95), unless slippage moves it.
-        f.price = settings_.slippage_bps == 0.0 ? o.price : slip(px, o.side);
+        price = settings_.slippage_bps == 0.0 ? o.price : slip(px, o.side);
       } else {
         return std::nullopt;
       }
@@ -97,14 +99,12 @@ std::optional<BrokerFill> SimulatedBroker::try_fill(Order& o, const Bar& bar) {
         return std::nullopt;
       }
       const double fill = buy ? std::min(start, limit) : std::max(start, limit);
-      f.price = to_price(fill);
-      f.gap = start == bar.open && bar.open != px;
+      price = to_price(fill);
+      gap = start == bar.open && bar.open != px;
       break;
     }
   }
-  f.order = o;
-  f.fee = fee_for(f.price, o.quantity);
-  return f;
+  return BrokerFill{o, price, fee_for(price, o.quantity), gap, bar.time};
 }
 
 void SimulatedBroker::process_bar(const Bar& bar, const FillHandler& on_fill,
