@@ -9,8 +9,9 @@
 // written to disk), single-threaded, and prints bars/s, ns/bar, trades, journal entries, heap
 // allocations per bar in steady state (this binary counts every operator new) and peak RSS.
 //   reference-parquet  the reference strategy on the same series streamed from a ZSTD Parquet file
-//                      (written once beside the outputs); run it alone to see its own peak RSS,
-//                      as then the series is never held in memory
+//                      (written once beside the outputs), twice: prices PLAIN (data import's
+//                      default) and BYTE_STREAM_SPLIT (row reference-pq-bss); run it alone to see
+//                      its own peak RSS, as then the series is never held in memory
 //   sweep              the reference strategy over 64 parameter sets (EMA fast period x stop
 //                      multiple) on --sweep-bars bars, on 1 thread and on --threads threads; the
 //                      per-set results must be identical on both
@@ -300,21 +301,26 @@ int main(int argc, char** argv) {
                name, r.quiet_bars, r.quiet_allocs,
                r.quiet_bars ? static_cast<double>(r.quiet_allocs) / static_cast<double>(r.quiet_bars) : 0.0);
   if (wants("reference-parquet")) {
-    // Row groups as `data import` writes them (st::kBarRowGroupRows); the size is in the name, so
-    // a file written with another size is not reused.
-    const std::string file =
-        fmt::format("{}/bench-{}-seed{}-rg{}.parquet", out, bars, synth.seed, st::kBarRowGroupRows);
-    if (!std::filesystem::exists(file)) {
-      auto source = st::make_synth(synth, st::kNsPerMinute);
-      st::write_bars(file, *source, "zstd");
+    // Row groups as `data import` writes them (st::kBarRowGroupRows), prices PLAIN (the default)
+    // and BYTE_STREAM_SPLIT (`data import --encoding byte_stream_split`); the size and encoding
+    // are in the name, so a file written otherwise is not reused.
+    for (const std::string encoding : {"plain", "byte_stream_split"}) {
+      const bool split = encoding == "byte_stream_split";
+      const std::string file = fmt::format("{}/bench-{}-seed{}-rg{}{}.parquet", out, bars, synth.seed,
+                                           st::kBarRowGroupRows, split ? "-bss" : "");
+      if (!std::filesystem::exists(file)) {
+        auto source = st::make_synth(synth, st::kNsPerMinute);
+        st::write_bars(file, *source, "zstd", st::kBarRowGroupRows, encoding);
+      }
+      std::vector<Result> results;
+      const auto& link = link_named(cfg, "reference");
+      for (int r = 0; r < runs; ++r)
+        results.push_back(run_once(cfg, registry, link, out, bars, [&] { return st::parquet::open_parquet_bars(file); }));
+      print_row(split ? "reference-pq-bss" : "reference-parquet", results, bars);
+      fmt::print("  (from {}, {:.0f} MiB, ZSTD, prices {}, row groups of {} rows)\n", file,
+                 static_cast<double>(std::filesystem::file_size(file)) / 1048576.0,
+                 split ? "BYTE_STREAM_SPLIT" : "PLAIN", st::kBarRowGroupRows);
     }
-    std::vector<Result> results;
-    const auto& link = link_named(cfg, "reference");
-    for (int r = 0; r < runs; ++r)
-      results.push_back(run_once(cfg, registry, link, out, bars, [&] { return st::parquet::open_parquet_bars(file); }));
-    print_row("reference-parquet", results, bars);
-    fmt::print("  (from {}, {:.0f} MiB, ZSTD, row groups of {} rows)\n", file,
-               static_cast<double>(std::filesystem::file_size(file)) / 1048576.0, st::kBarRowGroupRows);
   }
   if (wants("sweep")) {
     std::vector<st::Bar> small;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <algorithm>
 #include <set>
 
 #include "backend/core/atomic_file.h"
@@ -43,6 +44,12 @@ parquet::Codec codec_of(const std::string& name) {
   throw Error(fmt::format("--codec: \"{}\" is not a codec; expected zstd, snappy, gzip or none", name));
 }
 
+bool byte_stream_split_of(const std::string& name) {
+  if (name == "plain") return false;
+  if (name == "byte_stream_split") return true;
+  throw Error(fmt::format("--encoding: \"{}\" is not an encoding; expected plain or byte_stream_split", name));
+}
+
 std::string lower_ext(const std::string& path) { return lower_ascii(fs::path(path).extension().string()); }
 
 // Counts the bars it passes on.
@@ -61,9 +68,10 @@ class Counter final : public BarSource {
 }  // namespace
 
 std::int64_t write_bars(const std::string& path, BarSource& source, const std::string& codec,
-                        std::int64_t row_group_rows) {
+                        std::int64_t row_group_rows, const std::string& encoding) {
   const std::string ext = lower_ext(path);
   if (ext != ".parquet" && ext != ".csv") throw Error(fmt::format("{}: the output must end in .parquet or .csv", path));
+  const bool split = byte_stream_split_of(encoding);  // checked for CSV too: a typo is an error
   Counter counted(source);
   if (ext == ".parquet") {
     // The Parquet writer is atomic itself: PATH.tmp, fsync, rename; the temp file is removed
@@ -71,6 +79,7 @@ std::int64_t write_bars(const std::string& path, BarSource& source, const std::s
     parquet::WriterOptions wo;
     wo.codec = codec_of(codec);
     wo.row_group_rows = static_cast<std::size_t>(row_group_rows);
+    wo.byte_stream_split = split;
     parquet::write_parquet_bars(path, counted, wo);
     return counted.rows();
   }
@@ -105,7 +114,7 @@ ConvertResult convert_data(const std::string& in, const std::string& out, const 
   }
   Tap tap(*source, r.stats, options.progress);
   const std::string tmp = out + ".partial" + ext;
-  write_bars(tmp, tap, options.codec, options.row_group_rows);
+  write_bars(tmp, tap, options.codec, options.row_group_rows, options.encoding);
   if (import != nullptr) r.report = import->report();
   r.report.format = io.format;
   if (r.report.bad_rows > 0 && !io.skip_bad) {
@@ -140,6 +149,19 @@ DataInfo describe_data(const std::string& path, const ImportOptions& options) {
     std::string cs;
     for (const auto& c : codecs) cs += (cs.empty() ? "" : ", ") + c;
     info.details.push_back("codecs      " + cs);
+    // The encodings of the data pages (definition levels' RLE left out), in the order they appear.
+    std::vector<std::string> encodings;
+    for (const auto& rg : md.row_groups)
+      for (const auto& cc : rg.columns)
+        if (cc.meta_data)
+          for (const auto e : cc.meta_data->encodings) {
+            const std::string name = parquet::to_string(e);
+            if (name != "RLE" && std::find(encodings.begin(), encodings.end(), name) == encodings.end())
+              encodings.push_back(name);
+          }
+    std::string es;
+    for (const auto& e : encodings) es += (es.empty() ? "" : ", ") + e;
+    info.details.push_back("encodings   " + (es.empty() ? std::string("-") : es));
     if (md.created_by && !md.created_by->empty()) info.details.push_back("created by  " + *md.created_by);
     std::unique_ptr<BarSource> bars;
     try {

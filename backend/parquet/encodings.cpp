@@ -7,6 +7,10 @@
 #include <cstring>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "backend/core/diagnostics.h"
 
 namespace st::parquet {
@@ -553,10 +557,38 @@ void decode_byte_stream_split(ByteSpan data, std::size_t count, std::size_t widt
     throw Error(
         fmt::format("BYTE_STREAM_SPLIT: {} values of {} bytes need exactly {} bytes, the page holds {}",
                     count, width, count * width, data.size()));
-  for (std::size_t k = 0; k < width; ++k) {
-    const std::uint8_t* stream = data.data() + k * count;
-    for (std::size_t i = 0; i < count; ++i) out[i * width + k] = stream[i];
+  const std::uint8_t* s = data.data();
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  if (width == 8) {
+    // Sixteen doubles a step: byte k of each from stream k, put together by a 16 x 8 byte
+    // transpose (three rounds of interleaving: bytes, pairs, quads).
+    const auto load = [&](std::size_t k) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + k * count + i)); };
+    for (; i + 16 <= count; i += 16) {
+      const __m128i a0 = load(0), a1 = load(1), a2 = load(2), a3 = load(3), a4 = load(4), a5 = load(5),
+                    a6 = load(6), a7 = load(7);
+      const __m128i t0 = _mm_unpacklo_epi8(a0, a1), t1 = _mm_unpackhi_epi8(a0, a1);
+      const __m128i t2 = _mm_unpacklo_epi8(a2, a3), t3 = _mm_unpackhi_epi8(a2, a3);
+      const __m128i t4 = _mm_unpacklo_epi8(a4, a5), t5 = _mm_unpackhi_epi8(a4, a5);
+      const __m128i t6 = _mm_unpacklo_epi8(a6, a7), t7 = _mm_unpackhi_epi8(a6, a7);
+      const __m128i u0 = _mm_unpacklo_epi16(t0, t2), u1 = _mm_unpackhi_epi16(t0, t2);
+      const __m128i u2 = _mm_unpacklo_epi16(t1, t3), u3 = _mm_unpackhi_epi16(t1, t3);
+      const __m128i u4 = _mm_unpacklo_epi16(t4, t6), u5 = _mm_unpackhi_epi16(t4, t6);
+      const __m128i u6 = _mm_unpacklo_epi16(t5, t7), u7 = _mm_unpackhi_epi16(t5, t7);
+      __m128i* o = reinterpret_cast<__m128i*>(out + 8 * i);
+      _mm_storeu_si128(o + 0, _mm_unpacklo_epi32(u0, u4));
+      _mm_storeu_si128(o + 1, _mm_unpackhi_epi32(u0, u4));
+      _mm_storeu_si128(o + 2, _mm_unpacklo_epi32(u1, u5));
+      _mm_storeu_si128(o + 3, _mm_unpackhi_epi32(u1, u5));
+      _mm_storeu_si128(o + 4, _mm_unpacklo_epi32(u2, u6));
+      _mm_storeu_si128(o + 5, _mm_unpackhi_epi32(u2, u6));
+      _mm_storeu_si128(o + 6, _mm_unpacklo_epi32(u3, u7));
+      _mm_storeu_si128(o + 7, _mm_unpackhi_epi32(u3, u7));
+    }
   }
+#endif
+  for (; i < count; ++i)
+    for (std::size_t k = 0; k < width; ++k) out[i * width + k] = s[k * count + i];
 }
 
 Bytes encode_byte_stream_split(ByteSpan values, std::size_t width) {

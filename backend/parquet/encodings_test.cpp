@@ -116,6 +116,23 @@ TEST(Encodings, ByteStreamSplitSpecExample) {
   EXPECT_EQ(back, values);
 }
 
+// Every byte lands where the definition puts it (value i, byte k from stream k at i), for counts
+// around the 16-value blocks of the 8-byte path and for 4-byte values.
+TEST(Encodings, ByteStreamSplitDecodesEveryByteInPlace) {
+  for (std::size_t width : {4u, 8u})
+    for (std::size_t count = 0; count <= 70; ++count) {
+      Bytes split(count * width);
+      for (std::size_t b = 0; b < split.size(); ++b) split[b] = static_cast<std::uint8_t>(b * 131 + 7);
+      Bytes back(count * width + 1, 0xEE);  // one guard byte
+      decode_byte_stream_split(split, count, width, back.data());
+      for (std::size_t i = 0; i < count; ++i)
+        for (std::size_t k = 0; k < width; ++k)
+          ASSERT_EQ(back[i * width + k], split[k * count + i]) << "width " << width << " count " << count;
+      EXPECT_EQ(back.back(), 0xEE);
+      EXPECT_EQ(encode_byte_stream_split(Bytes(back.begin(), back.end() - 1), width), split);
+    }
+}
+
 // ---- Properties ------------------------------------------------------------------------------------
 
 TEST(Encodings, RleRoundTripsRandomRunsAtEveryWidth) {

@@ -367,6 +367,18 @@ struct TableWriter::Impl {
       }
       if (dictionary.empty()) use_dictionary = false;
     }
+    constexpr bool kFloating = std::is_same_v<T, float> || std::is_same_v<T, double>;
+    const bool split = kFloating && options.byte_stream_split && !use_dictionary;
+    const Encoding value_encoding =
+        use_dictionary ? Encoding::kRleDictionary : split ? Encoding::kByteStreamSplit : Encoding::kPlain;
+    // The values of a page: PLAIN, or PLAIN's bytes regrouped stream by stream.
+    const auto put_values = [&](Bytes& body, std::span<const T> page) {
+      if (!split) return encode_plain_values<T>(body, page);
+      Bytes plain;
+      encode_plain_values<T>(plain, page);
+      const Bytes streams = encode_byte_stream_split(plain, sizeof(T));
+      body.insert(body.end(), streams.begin(), streams.end());
+    };
 
     std::int64_t uncompressed_total = 0, compressed_total = 0;
     const auto add = [&](std::pair<std::int64_t, std::int64_t> sizes) {
@@ -409,19 +421,17 @@ struct TableWriter::Impl {
         body.insert(body.end(), rle.begin(), rle.end());
         next_index += count;
       } else if (valid.empty()) {
-        encode_plain_values<T>(body, std::span<const T>(values).subspan(page_begin, page_end - page_begin));
+        put_values(body, std::span<const T>(values).subspan(page_begin, page_end - page_begin));
       } else {
         page_values.clear();
         for (std::size_t i = page_begin; i < page_end; ++i)
           if (present(i)) page_values.push_back(values[i]);
-        encode_plain_values<T>(body, page_values);
+        put_values(body, page_values);
       }
       thrift::PageHeader h;
       h.type = PageType::kDataPage;
-      h.data_page_header =
-          thrift::DataPageHeader{static_cast<std::int32_t>(page_end - page_begin),
-                                 use_dictionary ? Encoding::kRleDictionary : Encoding::kPlain, Encoding::kRle,
-                                 Encoding::kRle, std::nullopt};
+      h.data_page_header = thrift::DataPageHeader{static_cast<std::int32_t>(page_end - page_begin), value_encoding,
+                                                  Encoding::kRle, Encoding::kRle, std::nullopt};
       add(write_page(h, body));
       ++data_pages;
     }
@@ -430,8 +440,8 @@ struct TableWriter::Impl {
       md.encoding_stats = {{PageType::kDictionaryPage, Encoding::kPlain, 1},
                            {PageType::kDataPage, Encoding::kRleDictionary, data_pages}};
     } else {
-      md.encodings = {Encoding::kPlain, Encoding::kRle};
-      md.encoding_stats = {{PageType::kDataPage, Encoding::kPlain, data_pages}};
+      md.encodings = {value_encoding, Encoding::kRle};
+      md.encoding_stats = {{PageType::kDataPage, value_encoding, data_pages}};
     }
     md.total_uncompressed_size = uncompressed_total;
     md.total_compressed_size = compressed_total;

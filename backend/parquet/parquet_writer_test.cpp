@@ -105,16 +105,21 @@ void expect_consistent_footer(const FileReader& reader) {
   }
 }
 
-TEST(ParquetWriter, BarsRoundTripBitForBitWithEveryCodecAndDictionary) {
+// Encodings of the value columns: PLAIN, dictionary, BYTE_STREAM_SPLIT (FLOAT/DOUBLE only).
+constexpr int kPlain = 0, kDictionary = 1, kSplit = 2;
+
+TEST(ParquetWriter, BarsRoundTripBitForBitWithEveryCodecAndEncoding) {
   const auto bars = make_bars(2500);
   for (Codec codec : {Codec::kUncompressed, Codec::kSnappy, Codec::kGzip, Codec::kZstd}) {
-    for (bool dictionary : {false, true}) {
+    for (int encoding : {kPlain, kDictionary, kSplit}) {
+      const bool dictionary = encoding == kDictionary;
       WriterOptions options;
       options.codec = codec;
       options.dictionary = dictionary;
+      options.byte_stream_split = encoding == kSplit;
       options.row_group_rows = 1000;  // 3 row groups, the last one short
       options.page_rows = 300;        // several pages per column chunk
-      const std::string path = case_path(fmt::format("bars-{}-{}.parquet", to_string(codec), dictionary));
+      const std::string path = case_path(fmt::format("bars-{}-{}.parquet", to_string(codec), encoding));
       VectorBarSource source(bars);
       write_parquet_bars(path, source, options);
       SCOPED_TRACE(path);
@@ -134,6 +139,10 @@ TEST(ParquetWriter, BarsRoundTripBitForBitWithEveryCodecAndDictionary) {
       EXPECT_EQ(md.dictionary_page_offset.has_value(), dictionary);
       EXPECT_EQ(std::count(md.encodings.begin(), md.encodings.end(), Encoding::kRleDictionary),
                 dictionary ? 1 : 0);
+      EXPECT_EQ(std::count(md.encodings.begin(), md.encodings.end(), Encoding::kByteStreamSplit),
+                encoding == kSplit ? 1 : 0);
+      const auto& time_md = *reader.metadata().row_groups[0].columns[0].meta_data;  // INT64: never split
+      EXPECT_EQ(std::count(time_md.encodings.begin(), time_md.encodings.end(), Encoding::kByteStreamSplit), 0);
       // Statistics of the first row group's open column.
       double lo = bars[0].open, hi = bars[0].open;
       for (std::size_t i = 0; i < 1000; ++i) lo = std::min(lo, bars[i].open), hi = std::max(hi, bars[i].open);
@@ -218,13 +227,14 @@ TEST(ParquetWriter, TablesWithOptionalColumnsAndEveryTypeRoundTrip) {
   data[4].f64[5] = std::numeric_limits<double>::quiet_NaN();
   data[4].f64[6] = -0.0;
   for (Codec codec : {Codec::kUncompressed, Codec::kZstd}) {
-    for (bool dictionary : {false, true}) {
+    for (int encoding : {kPlain, kDictionary, kSplit}) {
       WriterOptions options;
       options.codec = codec;
-      options.dictionary = dictionary;
+      options.dictionary = encoding == kDictionary;
+      options.byte_stream_split = encoding == kSplit;
       options.row_group_rows = 1200;
       options.page_rows = 200;
-      const std::string path = case_path(fmt::format("table-{}-{}.parquet", to_string(codec), dictionary));
+      const std::string path = case_path(fmt::format("table-{}-{}.parquet", to_string(codec), encoding));
       TableWriter writer(path, specs, options);
       writer.write_row_group(data);
       writer.close();
@@ -237,6 +247,12 @@ TEST(ParquetWriter, TablesWithOptionalColumnsAndEveryTypeRoundTrip) {
       EXPECT_TRUE(reader.columns()[5].optional);
       EXPECT_FALSE(reader.columns()[6].optional);
       expect_consistent_footer(reader);
+      for (int c = 0; c < 7; ++c) {  // the float and double columns, nulls and all, split when asked
+        const auto& e = reader.metadata().row_groups[1].columns[static_cast<std::size_t>(c)].meta_data->encodings;
+        EXPECT_EQ(std::count(e.begin(), e.end(), Encoding::kByteStreamSplit),
+                  encoding == kSplit && (c == 3 || c == 4) ? 1 : 0)
+            << "column " << c;
+      }
       std::size_t row = 0;
       for (int g = 0; g < reader.num_row_groups(); ++g) {
         std::vector<ColumnData> got;

@@ -40,6 +40,7 @@ int data_import(const DataCommandArgs& args, std::ostream& out, std::ostream& er
   ConvertOptions o;
   if (!import_options(args, o.import, err)) return 2;
   o.codec = args.codec;
+  o.encoding = args.encoding;
   o.row_group_rows = args.row_group_rows;
   if (!args.quiet) o.progress = [&err](std::int64_t rows) { err << fmt::format("{} rows\n", rows) << std::flush; };
   const auto r = convert_data(args.input, args.output, o);

@@ -15,6 +15,7 @@ struct DataCommandArgs {
   std::string utc_offset;  // "+01:00"
   bool skip_bad = false;
   std::string codec = "zstd";
+  std::string encoding = "plain";
   std::int64_t row_group_rows = kBarRowGroupRows;
   bool quiet = false;
 };

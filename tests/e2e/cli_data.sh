@@ -33,6 +33,15 @@ for codec in zstd snappy gzip none; do
   "$cli" data info "$out/synth-$codec.parquet" | grep -q "^row groups  5 (5000 rows)" || fail "row groups with $codec"
 done
 
+# BYTE_STREAM_SPLIT prices: data info says so, and the backtest is the same to the last digit.
+"$cli" data import "$shared/data/orcl-1995-2014.txt" --out "$out/orcl-split.parquet" --encoding byte_stream_split --quiet > /dev/null
+"$cli" data info "$out/orcl-split.parquet" | grep -q "^encodings   PLAIN, BYTE_STREAM_SPLIT" || fail "info encodings: $("$cli" data info "$out/orcl-split.parquet")"
+"$cli" data info "$out/orcl.parquet" | grep -q "^encodings   PLAIN$" || fail "plain file encodings"
+"$cli" backtest --config "$config" --operation backtrader --data "$out/orcl-split.parquet" --out "$out/split" --quiet > /dev/null
+cmp "$out/csv/bt_orcl/trades.csv" "$out/split/bt_orcl/trades.csv" || fail "trades differ with BYTE_STREAM_SPLIT"
+if "$cli" data import "$out/synth.parquet" --out "$out/x.parquet" --encoding delta --quiet 2> "$out/enc.err"; then fail "--encoding delta accepted"; fi
+grep -q -- '--encoding: "delta" is not an encoding; expected plain or byte_stream_split' "$out/enc.err" || fail "--encoding message: $(cat "$out/enc.err")"
+
 # Bad rows: listed with FILE:LINE:COL, nothing written; --skip-bad skips and counts them.
 printf 'Date,Open,High,Low,Close,Adj Close,Volume\n2014-01-02,1,2,0.5,1.5,1.5,100\n2014-01-03,1,2,0.5,x,1.5,100\n2014-01-03,1,2,0.5,1.5,1.5,100\n2014-01-06,1,2,0.5,1.5,1.5,100\n' > "$out/bad.csv"
 if "$cli" data import "$out/bad.csv" --out "$out/bad.parquet" --quiet 2> "$out/bad.err"; then fail "bad rows accepted"; fi

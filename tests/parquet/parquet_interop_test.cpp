@@ -1,7 +1,7 @@
 // Interop oracles for backend/parquet. Two independent Parquet implementations, DuckDB and arrow-rs
 // (through parquet-wasm), run in node (tests/parquet/oracle):
-//   * our writer's files, every codec with and without dictionary, are read by both, and must give
-//     the data we wrote;
+//   * our writer's files, every codec, PLAIN, dictionary and BYTE_STREAM_SPLIT, are read by both,
+//     and must give the data we wrote;
 //   * their writers' files (every codec, data pages v1 and v2, dictionary, PLAIN, DELTA_*,
 //     BYTE_STREAM_SPLIT, RLE booleans, many row groups) are read by us, and must give what the
 //     writer's own implementation reads;
@@ -359,13 +359,14 @@ TEST_F(ParquetInterop, DuckDbAndArrowRsReadWhatOurWriterWrote) {
   std::map<std::string, Expected> expected;
   std::vector<std::string> files;
   for (Codec codec : {Codec::kUncompressed, Codec::kSnappy, Codec::kGzip, Codec::kZstd}) {
-    for (bool dictionary : {false, true}) {
+    for (const char* encoding : {"plain", "dict", "split"}) {
       WriterOptions options;
       options.codec = codec;
-      options.dictionary = dictionary;
+      options.dictionary = std::string_view(encoding) == "dict";
+      options.byte_stream_split = std::string_view(encoding) == "split";  // FLOAT/DOUBLE columns
       options.row_group_rows = 2000;
       options.page_rows = 700;
-      const std::string tag = fmt::format("{}-{}", to_string(codec), dictionary ? "dict" : "plain");
+      const std::string tag = fmt::format("{}-{}", to_string(codec), encoding);
       // Bars (timestamps in nanoseconds, UTC).
       const std::string bars_path = (dir / ("ours-orcl-" + tag + ".parquet")).string();
       VectorBarSource source(bars);
