@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "backend/journal/journal.h"
+#include "backend/execution/test_desk.h"
 
 namespace st {
 namespace {
@@ -44,17 +44,9 @@ std::vector<Bar> bars(std::size_t n) {
 struct Replay {
   explicit Replay(std::size_t n) : source(bars(n)) {}
   VectorBarSource source;
-  InstrumentInfo instrument{"X", 2, 0, "USD", kNsPerMinute};
-  ContextSchema schema;
-  TradingContext ctx{schema, instrument};
-  SimulatedBroker broker{BrokerSettings{0.1, Decimal(), 0.0, 2, 8}};
-  StrategyLedger ledger{Decimal::parse("10000"), 8};
-  MemoryJournalPersistor out;
-  StrategyJournal journal{out};
-  IdGenerator ids{1};
-  TradeDesk desk{broker, ledger, journal, ctx, ids, DeskSettings{}};
+  DeskParts parts{DeskSettings{}, kNsPerMinute};
   Recorder handler;
-  BacktestEnvironment env{source, ctx, desk, ledger, handler};
+  BacktestEnvironment env{source, parts.ctx, parts.desk, parts.ledger, handler};
 };
 
 constexpr std::size_t kReady = event_index<events::ContextReady>();

@@ -4,22 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include "backend/execution/test_desk.h"
 #include "backend/journal/reader.h"
 
 namespace st {
 namespace {
 
-struct Desk {
-  explicit Desk(DeskSettings s = {}) : desk(broker, ledger, journal, ctx, ids, s) {}
-  InstrumentInfo instrument{"X", 2, 0, "USD", kNsPerHour};
-  ContextSchema schema;
-  TradingContext ctx{schema, instrument};
-  SimulatedBroker broker{BrokerSettings{0.1, Decimal(), 0.0, 2, 8}};
-  StrategyLedger ledger{Decimal::parse("10000"), 8};
-  MemoryJournalPersistor out;
-  StrategyJournal journal{out};
-  IdGenerator ids{1};
-  TradeDesk desk;
+struct Desk : DeskParts {
+  explicit Desk(DeskSettings s = {}) : DeskParts(s) {}
   std::int64_t hour = 0;
 
   void bar(double o, double h, double l, double c) {
