@@ -223,7 +223,11 @@ EntryWriter StrategyJournal::entry(Timestamp t, std::string_view event_type, con
   auto r = std::to_chars(buf, buf + sizeof buf, seq_ + 1);
   line_.append(buf, r.ptr);
   line_ += ",\"timestamp\":\"";
-  line_.append(buf, format_iso(t, buf));
+  if (t.ns != time_ns_) {
+    time_len_ = format_iso(t, time_text_);
+    time_ns_ = t.ns;
+  }
+  line_.append(time_text_, time_text_ + time_len_);
   line_ += "\",\"event_type\":";
   journal::append_json_string(line_, event_type);
   line_ += ",\"opportunity_id\":";

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -112,6 +113,11 @@ class StrategyJournal {
   std::uint64_t seq_ = 0;
   journal::Line line_;
   bool open_ = false;
+  // The text of the last entry's time: the entries of one bar share it (a signal, its plan, its
+  // order), and the text is written once.
+  std::int64_t time_ns_ = std::numeric_limits<std::int64_t>::min();
+  char time_text_[32] = {};
+  std::size_t time_len_ = 0;
 };
 
 namespace journal {

@@ -134,6 +134,19 @@ TEST(JsonNumber, ShortestTextIsStdToChars) {
   for (double v = bound; v > bound * (1 - 1e-14); v = std::nextafter(v, 0.0)) check(v), check(std::round(v));
 }
 
+// Entries of one bar share the text of their time (written once, kept for the next entry); a
+// new time, or an earlier one again, gets its own.
+TEST(StrategyJournal, EachEntryCarriesItsOwnTime) {
+  MemoryJournalPersistor out;
+  StrategyJournal j(out);
+  const Timestamp a{1'700'000'000'000'000'000}, b{1'700'000'060'123'000'000};
+  for (Timestamp t : {a, a, b, a, Timestamp{}, b}) j.entry(t, "X", {}).commit();
+  std::vector<std::string> times;
+  for (const auto& line : out.lines()) times.push_back(journal::parse_journal(line, "mem")[0]["timestamp"]);
+  EXPECT_EQ(times, (std::vector<std::string>{"2023-11-14T22:13:20Z", "2023-11-14T22:13:20Z", "2023-11-14T22:14:20.123Z",
+                                             "2023-11-14T22:13:20Z", "1970-01-01T00:00:00Z", "2023-11-14T22:14:20.123Z"}));
+}
+
 TEST(StrategyJournal, NestedObjectsAndArraysRoundTrip) {
   MemoryJournalPersistor out;
   StrategyJournal j(out);
