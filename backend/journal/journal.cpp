@@ -241,6 +241,19 @@ EntryWriter StrategyJournal::entry(Timestamp t, std::string_view event_type, con
   return EntryWriter(*this);
 }
 
+void StrategyJournal::append_number(double value) {
+  static_assert(sizeof(RecentNumber::text) >= journal::kMaxShortest);
+  if (!std::isfinite(value) || value == 0) return journal::append_json_number(line_, value);
+  const auto bits = std::bit_cast<std::uint64_t>(value);
+  for (const auto& r : recent_)
+    if (r.bits == bits && r.len != 0) return line_.append(r.text, r.text + r.len);
+  RecentNumber& r = recent_[next_recent_];
+  next_recent_ = (next_recent_ + 1) % recent_.size();
+  r.len = static_cast<std::size_t>(journal::write_shortest(r.text, value) - r.text);
+  r.bits = bits;
+  line_.append(r.text, r.text + r.len);
+}
+
 void StrategyJournal::commit_line() {
   line_ += "}\n";
   ++seq_;
@@ -277,7 +290,7 @@ EntryWriter& EntryWriter::str(std::string_view k, std::string_view value) {
 
 EntryWriter& EntryWriter::num(std::string_view k, double value) {
   key(k);
-  journal::append_json_number(*out_, value);
+  journal_->append_number(value);
   return *this;
 }
 

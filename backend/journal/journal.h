@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -109,6 +110,10 @@ class StrategyJournal {
  private:
   friend class EntryWriter;
   void commit_line();
+  // A number's shortest text, from the few written last when it is one of them: an entry
+  // repeats values (a signal's indicator values in its details and in its context, the close
+  // as its price) and the next entries of the bar repeat them again.
+  void append_number(double value);
   IJournalPersistor* out_;
   std::uint64_t seq_ = 0;
   journal::Line line_;
@@ -118,6 +123,13 @@ class StrategyJournal {
   std::int64_t time_ns_ = std::numeric_limits<std::int64_t>::min();
   char time_text_[32] = {};
   std::size_t time_len_ = 0;
+  struct RecentNumber {
+    std::uint64_t bits = 0;
+    std::size_t len = 0;  // 0: empty
+    char text[48];        // journal::kMaxShortest
+  };
+  std::array<RecentNumber, 4> recent_{};
+  std::size_t next_recent_ = 0;
 };
 
 namespace journal {

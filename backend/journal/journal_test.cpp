@@ -147,6 +147,32 @@ TEST(StrategyJournal, EachEntryCarriesItsOwnTime) {
                                              "2023-11-14T22:13:20Z", "1970-01-01T00:00:00Z", "2023-11-14T22:14:20.123Z"}));
 }
 
+// Numbers repeated within and across entries (served from the last few written) read the same as
+// numbers written afresh: every value, in an order that fills, hits and evicts the recent ones,
+// with 0, -0, NaN and neighbouring doubles among them.
+TEST(StrategyJournal, RepeatedNumbersReadAsWrittenAfresh) {
+  const double a = 100.17436176961193, b = 0.11381147219665279;
+  const std::vector<double> values = {a, b, a, 100.2169, a, 1.0, 2.0, 3.0, 4.0, a, b, std::nextafter(a, 0.0),
+                                      0.0, -0.0, std::numeric_limits<double>::quiet_NaN(), a, -a, 1e300, 5e-324, b};
+  MemoryJournalPersistor out;
+  StrategyJournal j(out);
+  for (int entry = 0; entry < 3; ++entry) {
+    auto e = j.entry(Timestamp{}, "X", {});
+    for (std::size_t i = 0; i < values.size(); ++i) e.num("v" + std::to_string(i), values[(i + entry * 7) % values.size()]);
+    e.commit();
+  }
+  for (int entry = 0; entry < 3; ++entry) {
+    std::string expected;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      journal::Line text;
+      journal::append_json_number(text, values[(i + entry * 7) % values.size()]);
+      expected += fmt::format(",\"v{}\":{}", i, text.view());
+    }
+    const std::string& line = out.lines()[static_cast<std::size_t>(entry)];
+    EXPECT_EQ(line.substr(line.find(",\"v0\":")), expected + "}\n") << "entry " << entry;
+  }
+}
+
 TEST(StrategyJournal, NestedObjectsAndArraysRoundTrip) {
   MemoryJournalPersistor out;
   StrategyJournal j(out);
