@@ -201,18 +201,6 @@ void append_json_number(Line& out, double value) {
 
 namespace {
 constexpr std::uint8_t kHasMembers = 1, kIsArray = 2;
-
-void append_id(journal::Line& out, const Uuid& id) {
-  if (id.is_nil()) {
-    out += "null";
-    return;
-  }
-  char buf[36];
-  id.write(buf);
-  out.push_back('"');
-  out.append(buf, 36);
-  out.push_back('"');
-}
 }  // namespace
 
 EntryWriter StrategyJournal::entry(Timestamp t, std::string_view event_type, const CausalIds& ids) {
@@ -231,13 +219,13 @@ EntryWriter StrategyJournal::entry(Timestamp t, std::string_view event_type, con
   line_ += "\",\"event_type\":";
   journal::append_json_string(line_, event_type);
   line_ += ",\"opportunity_id\":";
-  append_id(line_, ids.opportunity.value);
+  append_id(ids.opportunity.value);
   line_ += ",\"trade_id\":";
-  append_id(line_, ids.trade.value);
+  append_id(ids.trade.value);
   line_ += ",\"threat_id\":";
-  append_id(line_, ids.threat.value);
+  append_id(ids.threat.value);
   line_ += ",\"scheduled_id\":";
-  append_id(line_, ids.scheduled.value);
+  append_id(ids.scheduled.value);
   return EntryWriter(*this);
 }
 
@@ -252,6 +240,22 @@ void StrategyJournal::append_number(double value) {
   r.len = static_cast<std::size_t>(journal::write_shortest(r.text, value) - r.text);
   r.bits = bits;
   line_.append(r.text, r.text + r.len);
+}
+
+void StrategyJournal::append_id(const Uuid& id) {
+  if (id.is_nil()) {
+    line_ += "null";
+    return;
+  }
+  for (const auto& r : recent_ids_)
+    if (r.id == id) return line_.append(r.text, sizeof r.text);
+  RecentId& r = recent_ids_[next_recent_id_];
+  next_recent_id_ = (next_recent_id_ + 1) % recent_ids_.size();
+  r.id = id;
+  r.text[0] = '"';
+  id.write(r.text + 1);
+  r.text[37] = '"';
+  line_.append(r.text, sizeof r.text);
 }
 
 void StrategyJournal::commit_line() {

@@ -114,6 +114,9 @@ class StrategyJournal {
   // repeats values (a signal's indicator values in its details and in its context, the close
   // as its price) and the next entries of the bar repeat them again.
   void append_number(double value);
+  // A causal id as a JSON string (null when nil), from the last few written when it is one of
+  // them: the entries of a trade carry the same opportunity and trade ids.
+  void append_id(const Uuid& id);
   IJournalPersistor* out_;
   std::uint64_t seq_ = 0;
   journal::Line line_;
@@ -130,6 +133,12 @@ class StrategyJournal {
   };
   std::array<RecentNumber, 4> recent_{};
   std::size_t next_recent_ = 0;
+  struct RecentId {
+    Uuid id;         // nil: empty
+    char text[38];  // quoted
+  };
+  std::array<RecentId, 4> recent_ids_{};
+  std::size_t next_recent_id_ = 0;
 };
 
 namespace journal {

@@ -173,6 +173,26 @@ TEST(StrategyJournal, RepeatedNumbersReadAsWrittenAfresh) {
   }
 }
 
+// Ids repeated across entries (served from the last few written) read as their own text, through
+// fills, hits and evictions, and a nil id is null wherever it appears.
+TEST(StrategyJournal, RepeatedIdsReadAsTheirOwnText) {
+  std::vector<Uuid> ids;
+  for (std::uint64_t k = 1; k <= 6; ++k) ids.push_back(Uuid{k * 0x1111111111111111ULL, ~k});
+  ids.push_back(Uuid{ids[0].hi, ids[0].lo + 1});  // differs from the first in its last bits only
+  const std::size_t order[] = {0, 1, 0, 2, 3, 4, 5, 0, 6, 1, 0, 6};
+  MemoryJournalPersistor out;
+  StrategyJournal j(out);
+  for (std::size_t n = 0; n + 1 < std::size(order); ++n)
+    j.entry(Timestamp{}, "X", {OpportunityId{ids[order[n]]}, TradeId{ids[order[n + 1]]}, {}, {}}).commit();
+  for (std::size_t n = 0; n + 1 < std::size(order); ++n) {
+    const auto e = journal::parse_journal(out.lines()[n], "mem")[0];
+    EXPECT_EQ(e["opportunity_id"], ids[order[n]].to_string()) << "entry " << n;
+    EXPECT_EQ(e["trade_id"], ids[order[n + 1]].to_string()) << "entry " << n;
+    EXPECT_TRUE(e["threat_id"].is_null());
+    EXPECT_TRUE(e["scheduled_id"].is_null());
+  }
+}
+
 TEST(StrategyJournal, NestedObjectsAndArraysRoundTrip) {
   MemoryJournalPersistor out;
   StrategyJournal j(out);
