@@ -17,20 +17,15 @@ ShortestDigits shortest_digits(double value) {
   // finds it; and r / 10^8, both exact, rounds as reading the decimal back does. Anything else
   // (more digits, larger, tiny) goes to Dragonbox.
   constexpr double kScale = 1e8;
-  if (a < 0x1p51 / kScale) {
-    const double r = (a * kScale + 0x1p52) - 0x1p52;  // round to the nearest integer
-    if (r != 0 && r / kScale == a) {
-      sig = static_cast<std::uint64_t>(r);
-      d.exp = -8;
-      while (sig % 10 == 0) sig /= 10, ++d.exp;
-      d.n = decimal_digits(sig);
-      write_digits_backwards(d.digits + d.n, sig, d.n);
-      return d;
-    }
+  const double r = a < 0x1p51 / kScale ? (a * kScale + 0x1p52) - 0x1p52 : 0;  // rounded to an integer
+  if (r != 0 && r / kScale == a) {
+    sig = static_cast<std::uint64_t>(r);
+    d.exp = -8;
+  } else {
+    const auto dec = fmt::detail::dragonbox::to_decimal(a);
+    sig = dec.significand;
+    d.exp = dec.exponent;  // value = sig * 10^exp, sig < 10^17
   }
-  const auto dec = fmt::detail::dragonbox::to_decimal(a);
-  sig = dec.significand;
-  d.exp = dec.exponent;  // value = sig * 10^exp, sig < 10^17
   while (sig % 10 == 0) sig /= 10, ++d.exp;
   d.n = decimal_digits(sig);
   write_digits_backwards(d.digits + d.n, sig, d.n);

@@ -150,17 +150,15 @@ DataInfo describe_data(const std::string& path, const ImportOptions& options) {
     for (const auto& c : codecs) cs += (cs.empty() ? "" : ", ") + c;
     info.details.push_back("codecs      " + cs);
     // The encodings of the data pages (definition levels' RLE left out), in the order they appear.
-    std::vector<std::string> encodings;
+    std::vector<parquet::Encoding> encodings;
     for (const auto& rg : md.row_groups)
       for (const auto& cc : rg.columns)
         if (cc.meta_data)
-          for (const auto e : cc.meta_data->encodings) {
-            const std::string name = parquet::to_string(e);
-            if (name != "RLE" && std::find(encodings.begin(), encodings.end(), name) == encodings.end())
-              encodings.push_back(name);
-          }
+          for (const auto e : cc.meta_data->encodings)
+            if (e != parquet::Encoding::kRle && std::find(encodings.begin(), encodings.end(), e) == encodings.end())
+              encodings.push_back(e);
     std::string es;
-    for (const auto& e : encodings) es += (es.empty() ? "" : ", ") + e;
+    for (const auto e : encodings) es += (es.empty() ? "" : ", ") + parquet::to_string(e);
     info.details.push_back("encodings   " + (es.empty() ? std::string("-") : es));
     if (md.created_by && !md.created_by->empty()) info.details.push_back("created by  " + *md.created_by);
     std::unique_ptr<BarSource> bars;

@@ -18,7 +18,7 @@ struct ConvertOptions {
   ImportOptions import;
   std::string codec = "zstd";                // Parquet: zstd, snappy, gzip, none
   // Parquet encoding of the price and volume columns: plain (smallest with ZSTD, every reader) or
-  // byte_stream_split (about 3x faster to decode with ZSTD, ~1.8x larger; DuckDB >= 0.10).
+  // byte_stream_split (about 3x faster to decode with ZSTD, ~1.4x larger; DuckDB >= 0.10).
   std::string encoding = "plain";
   // Parquet row group size. The reader decodes one row group at a time: 131,072 bars (6 MiB
   // decoded, DuckDB's size) stay in cache; 1M-bar groups made a backtest 1.5x slower

@@ -211,11 +211,7 @@ EntryWriter StrategyJournal::entry(Timestamp t, std::string_view event_type, con
   auto r = std::to_chars(buf, buf + sizeof buf, seq_ + 1);
   line_.append(buf, r.ptr);
   line_ += ",\"timestamp\":\"";
-  if (t.ns != time_ns_) {
-    time_len_ = format_iso(t, time_text_);
-    time_ns_ = t.ns;
-  }
-  line_.append(time_text_, time_text_ + time_len_);
+  line_ += times_.get(t.ns, [&](char* out) { return out + format_iso(t, out); });
   line_ += "\",\"event_type\":";
   journal::append_json_string(line_, event_type);
   line_ += ",\"opportunity_id\":";
@@ -230,16 +226,9 @@ EntryWriter StrategyJournal::entry(Timestamp t, std::string_view event_type, con
 }
 
 void StrategyJournal::append_number(double value) {
-  static_assert(sizeof(RecentNumber::text) >= journal::kMaxShortest);
   if (!std::isfinite(value) || value == 0) return journal::append_json_number(line_, value);
-  const auto bits = std::bit_cast<std::uint64_t>(value);
-  for (const auto& r : recent_)
-    if (r.bits == bits && r.len != 0) return line_.append(r.text, r.text + r.len);
-  RecentNumber& r = recent_[next_recent_];
-  next_recent_ = (next_recent_ + 1) % recent_.size();
-  r.len = static_cast<std::size_t>(journal::write_shortest(r.text, value) - r.text);
-  r.bits = bits;
-  line_.append(r.text, r.text + r.len);
+  line_ += numbers_.get(std::bit_cast<std::uint64_t>(value),
+                        [&](char* out) { return journal::write_shortest(out, value); });
 }
 
 void StrategyJournal::append_id(const Uuid& id) {
@@ -247,15 +236,12 @@ void StrategyJournal::append_id(const Uuid& id) {
     line_ += "null";
     return;
   }
-  for (const auto& r : recent_ids_)
-    if (r.id == id) return line_.append(r.text, sizeof r.text);
-  RecentId& r = recent_ids_[next_recent_id_];
-  next_recent_id_ = (next_recent_id_ + 1) % recent_ids_.size();
-  r.id = id;
-  r.text[0] = '"';
-  id.write(r.text + 1);
-  r.text[37] = '"';
-  line_.append(r.text, sizeof r.text);
+  line_ += ids_.get(id, [&](char* out) {
+    out[0] = '"';
+    id.write(out + 1);
+    out[37] = '"';
+    return out + 38;
+  });
 }
 
 void StrategyJournal::commit_line() {

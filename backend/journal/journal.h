@@ -10,7 +10,6 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
-#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +67,39 @@ class Line {
   std::vector<char> data_;
   std::size_t size_ = 0;
 };
+
+// Room a shortest number's text needs (write_shortest below).
+inline constexpr std::size_t kMaxShortest = 48;
+
+// The texts last made for a few keys (a time, a number's bits, an id), replaced round-robin.
+// Journal lines repeat them — the entries of one bar share a time, a signal's indicator values
+// come again in its context and plan, a trade's entries carry its ids — and a text found here
+// is copied instead of made again.
+template <class Key, std::size_t kSlots, std::size_t kTextBytes>
+class RecentTexts {
+ public:
+  // The text of `key`; when it is not here, make(char* out) writes it (at most kTextBytes) and
+  // returns its end.
+  template <class Make>
+  std::string_view get(const Key& key, Make&& make) {
+    for (const auto& e : entries_)
+      if (e.len != 0 && e.key == key) return {e.text, e.len};
+    Entry& e = entries_[next_];
+    next_ = next_ + 1 == kSlots ? 0 : next_ + 1;
+    e.key = key;
+    e.len = static_cast<std::size_t>(make(e.text) - e.text);
+    return {e.text, e.len};
+  }
+
+ private:
+  struct Entry {
+    Key key{};
+    std::size_t len = 0;  // 0: empty
+    char text[kTextBytes];
+  };
+  std::array<Entry, kSlots> entries_{};
+  std::size_t next_ = 0;
+};
 }  // namespace journal
 
 // Builds one entry. Keys are ignored inside arrays. commit() hands the line to the journal;
@@ -110,35 +142,17 @@ class StrategyJournal {
  private:
   friend class EntryWriter;
   void commit_line();
-  // A number's shortest text, from the few written last when it is one of them: an entry
-  // repeats values (a signal's indicator values in its details and in its context, the close
-  // as its price) and the next entries of the bar repeat them again.
+  // A number's shortest text and a causal id as a JSON string (null when nil), from the
+  // recent texts when they are there.
   void append_number(double value);
-  // A causal id as a JSON string (null when nil), from the last few written when it is one of
-  // them: the entries of a trade carry the same opportunity and trade ids.
   void append_id(const Uuid& id);
   IJournalPersistor* out_;
   std::uint64_t seq_ = 0;
   journal::Line line_;
   bool open_ = false;
-  // The text of the last entry's time: the entries of one bar share it (a signal, its plan, its
-  // order), and the text is written once.
-  std::int64_t time_ns_ = std::numeric_limits<std::int64_t>::min();
-  char time_text_[32] = {};
-  std::size_t time_len_ = 0;
-  struct RecentNumber {
-    std::uint64_t bits = 0;
-    std::size_t len = 0;  // 0: empty
-    char text[48];        // journal::kMaxShortest
-  };
-  std::array<RecentNumber, 4> recent_{};
-  std::size_t next_recent_ = 0;
-  struct RecentId {
-    Uuid id;         // nil: empty
-    char text[38];  // quoted
-  };
-  std::array<RecentId, 4> recent_ids_{};
-  std::size_t next_recent_id_ = 0;
+  journal::RecentTexts<std::int64_t, 1, 32> times_;                       // format_iso: <= 32 bytes
+  journal::RecentTexts<std::uint64_t, 4, journal::kMaxShortest> numbers_;  // by the double's bits
+  journal::RecentTexts<Uuid, 4, 38> ids_;                                  // quoted
 };
 
 namespace journal {
@@ -149,7 +163,6 @@ void append_json_number(Line& out, double value);
 // The text std::to_chars(first, last, value) gives for a finite double (the shortest digits that
 // read back to `value`, fixed or scientific, whichever is shorter, fixed on a tie), written at
 // `out`, which has room for kMaxShortest bytes; returns one past its end.
-inline constexpr std::size_t kMaxShortest = 48;
 char* write_shortest(char* out, double value);
 }  // namespace journal
 

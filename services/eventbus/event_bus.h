@@ -18,7 +18,7 @@ class EventBus final : public IEventHandler {
   // it is and called through one function pointer (no std::function, no wrapper).
   template <class T, class F>
   void subscribe(F handler) {
-    constexpr std::size_t index = variant_index<T>();
+    constexpr std::size_t index = event_index<T>();
     auto object = std::make_shared<F>(std::move(handler));
     Call call = [](void* o, const Event& e) { (*static_cast<F*>(o))(*std::get_if<T>(&e)); };
     auto& slots = handlers_[index];
@@ -28,11 +28,6 @@ class EventBus final : public IEventHandler {
   }
 
   std::size_t subscribers(std::size_t index) const { return handlers_[index].size(); }
-
-  template <class T>
-  static constexpr std::size_t variant_index() {
-    return event_index<T>();
-  }
 
  private:
   void dispatch(const Event& event) override {

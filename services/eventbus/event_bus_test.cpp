@@ -17,8 +17,8 @@ TEST(EventBus, DispatchesToSubscribersInSubscriptionOrder) {
   bus.publish(events::BarClosed{nullptr});
   bus.publish(events::BarClosed{nullptr});
   EXPECT_EQ(order, "abab");
-  EXPECT_EQ(bus.published(EventBus::variant_index<events::BarClosed>()), 2u);
-  EXPECT_EQ(bus.published(EventBus::variant_index<events::ContextReady>()), 0u);
+  EXPECT_EQ(bus.published(event_index<events::BarClosed>()), 2u);
+  EXPECT_EQ(bus.published(event_index<events::ContextReady>()), 0u);
 }
 
 TEST(EventBus, HandlersMayPublishFurtherEventsSynchronously) {
@@ -43,7 +43,7 @@ TEST(EventBus, ASecondSubscriberJoinsTheFirstInOrder) {
   bus.subscribe<events::BarClosed>([&](const events::BarClosed&) { order += "b"; });
   bus.publish(events::BarClosed{nullptr});
   EXPECT_EQ(order, "aab");
-  EXPECT_EQ(bus.subscribers(EventBus::variant_index<events::BarClosed>()), 2u);
+  EXPECT_EQ(bus.subscribers(event_index<events::BarClosed>()), 2u);
 }
 
 TEST(EventBus, AHandlerMaySubscribeWhileItRuns) {
@@ -68,12 +68,12 @@ TEST(EventBus, EventsWithoutSubscribersAreCountedNotDelivered) {
   bus.subscribe<events::ContextReady>([&](const events::ContextReady&) { ++called; });
   bus.publish(events::LedgerStateChanged{nullptr});
   EXPECT_EQ(called, 0);
-  EXPECT_EQ(bus.published(EventBus::variant_index<events::LedgerStateChanged>()), 1u);
+  EXPECT_EQ(bus.published(event_index<events::LedgerStateChanged>()), 1u);
 }
 
 TEST(EventBus, EventNamesFollowTheDesign) {
-  EXPECT_STREQ(kEventNames[EventBus::variant_index<events::SignalsDetected>()], "SignalsDetected");
-  EXPECT_STREQ(kEventNames[EventBus::variant_index<events::PlanReady>()], "PlanReady");
+  EXPECT_STREQ(kEventNames[event_index<events::SignalsDetected>()], "SignalsDetected");
+  EXPECT_STREQ(kEventNames[event_index<events::PlanReady>()], "PlanReady");
 }
 
 }  // namespace

@@ -228,6 +228,7 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
     }
   };
   std::vector<SinkSlot> opp_slots_, threat_slots_;
+  // Slots whose operator aggregates NONE are emptied before each bar (nothing else empties them).
   [[gnu::noinline]] static void empty_slots(std::vector<SinkSlot>& slots) {
     for (auto& s : slots) s.signals.clear(), s.threats.clear(), s.kept.clear();
   }
@@ -714,10 +715,9 @@ LinkSummary LinkRun::run() {
                                           : 0};
   BacktestEnvironment env(*source, *context_, *desk_, *ledger_, bus);
   try {
-    // Per bar: what the options ask for, tested in locals of the closure (no reloads through
-    // options_ on every bar).
-    // Without a per-bar output or hook, the environment calls back once per batch of bars
-    // (progress only).
+    // What the options ask for, tested in locals of the closure (no reloads through options_
+    // on every bar). Without a per-bar output or hook, the environment calls back once per
+    // batch of bars (progress only).
     const bool hook = static_cast<bool>(options_.bar_hook);
     const bool report = static_cast<bool>(options_.progress);
     const bool outputs = options_.write_outputs;
@@ -731,7 +731,7 @@ LinkSummary LinkRun::run() {
         options_.progress(progress);
       }
       if (!outputs) return;
-      if (options_.checkpoint_bars > 0 && (ctx.bar_index() + 1) % options_.checkpoint_bars == 0)
+      if (options_.checkpoint_bars > 0 && done % options_.checkpoint_bars == 0)
         checkpoint(dir, false);
       const double eq = ledger_->equity().to_double();
       curve_.push_back({ctx.time(), eq, !ledger_->open_positions().empty()});
