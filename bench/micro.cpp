@@ -143,6 +143,29 @@ void BM_ParquetDecode(benchmark::State& state) {
 }
 BENCHMARK(BM_ParquetDecode)->DenseRange(0, 3)->Unit(benchmark::kMillisecond);
 
+// Streaming a ZSTD bar file as the backtest does (next_span, 256 bars a call, every row checked),
+// as `data import` writes it: plain (default) or byte_stream_split (split prices, delta times).
+void BM_ParquetBars(benchmark::State& state) {
+  const std::string encoding = state.range(0) == 0 ? "plain" : "byte_stream_split";
+  const std::string path =
+      (fs::temp_directory_path() / ("s1mpletrader-micro-bars-" + encoding + "-v2.parquet")).string();
+  if (!fs::exists(path)) {
+    VectorBarSource source(series(1'000'000));
+    write_bars(path, source, "zstd", kBarRowGroupRows, encoding);
+  }
+  std::int64_t rows = 0;
+  for (auto _ : state) {
+    auto source = parquet::open_parquet_bars(path);
+    for (auto batch = source->next_span(256); !batch.empty(); batch = source->next_span(256)) {
+      benchmark::DoNotOptimize(batch.data());
+      rows += static_cast<std::int64_t>(batch.size());
+    }
+  }
+  state.SetItemsProcessed(rows);
+  state.SetLabel(encoding);
+}
+BENCHMARK(BM_ParquetBars)->DenseRange(0, 1)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -387,8 +387,11 @@ std::size_t decode_delta_binary_packed(ByteSpan data, std::size_t count, std::ve
     throw Error(fmt::format("DELTA_BINARY_PACKED: header holds {} values, expected {}", total, count));
   if (count == 0) return c.position();
   const std::uint64_t per_miniblock = block_size / miniblocks;
-  out.reserve(out.size() + count);
-  out.push_back(static_cast<T>(first));
+  // Written in place; on an error the caller drops `out` with the exception.
+  const std::size_t start = out.size();
+  out.resize(start + count);
+  T* dst = out.data() + start;
+  *dst++ = static_cast<T>(first);
   std::uint64_t current = static_cast<std::uint64_t>(first);
   std::uint64_t left = count - 1;
   std::uint64_t chunk[256];
@@ -412,13 +415,19 @@ std::size_t decode_delta_binary_packed(ByteSpan data, std::size_t count, std::ve
       const ByteSpan body =
           c.take(static_cast<std::size_t>(std::min<std::uint64_t>(full_bytes, c.remaining())),
                  "DELTA_BINARY_PACKED miniblock");
-      for (std::uint64_t done = 0; done < n;) {
+      if (width == 0) {  // every delta is the minimum: evenly spaced values, e.g. bar times
+        for (std::uint64_t j = 0; j < n; ++j) {
+          current += min_delta;  // wraps in two's complement, as the spec asks
+          *dst++ = static_cast<T>(current);
+        }
+      }
+      for (std::uint64_t done = 0; width != 0 && done < n;) {
         const std::size_t k = static_cast<std::size_t>(std::min<std::uint64_t>(256, n - done));
         bit_unpack(body.subspan(static_cast<std::size_t>(done * static_cast<std::uint64_t>(width) / 8)),
                    width, std::span<std::uint64_t>(chunk, k));
         for (std::size_t j = 0; j < k; ++j) {
-          current += min_delta + chunk[j];  // wraps in two's complement, as the spec asks
-          out.push_back(static_cast<T>(current));
+          current += min_delta + chunk[j];
+          *dst++ = static_cast<T>(current);
         }
         done += k;
       }

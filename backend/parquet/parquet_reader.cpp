@@ -789,62 +789,115 @@ struct FileReader::Impl {
       fail(fmt::format("footer: num_rows is {} but the row groups hold {} rows", meta.num_rows, total));
   }
 
-  template <class T>
-  void decode_chunk(const std::string& where, const ColumnInfo& info, const thrift::ColumnMetaData& md,
-                    std::uint64_t start, ByteSpan chunk, std::vector<T>& values,
-                    std::vector<std::uint8_t>& valid) const {
-    const auto n = static_cast<std::uint64_t>(md.num_values);
-    const std::uint64_t per_row = sizeof(T) + (info.optional ? 1 : 0);
-    if (n > limits.max_column_chunk_bytes / per_row)
-      throw Error(fmt::format(
-          "{} values of {} bytes exceed the {} bytes allowed for one decoded column chunk (ReaderLimits)", n,
-          per_row, limits.max_column_chunk_bytes));
-    // Reserve what the footer says only up to a point: it is not verified yet (vectors grow).
-    const auto reserve = static_cast<std::size_t>(std::min<std::uint64_t>(n, std::uint64_t{1} << 20));
-    values.reserve(reserve);
-    if (info.optional) valid.reserve(reserve);
-    ChunkDecoder<T> decoder(info, limits, md.codec, md.num_values, values, valid, page_scratch);
-    std::size_t pos = 0;
-    for (int page = 0; decoder.values_read() < md.num_values; ++page) {
-      try {
-        if (pos >= chunk.size())
-          throw Error(
-              fmt::format("the column chunk ends (total_compressed_size {}) after {} of its {} values",
-                          chunk.size(), decoder.values_read(), md.num_values));
-        std::size_t header_size = 0;
-        thrift::PageHeader h;
+  // The pages of one column chunk, read with pread through a window of the chunk's bytes: the
+  // whole chunk at once (read_column), or a page at a time (ColumnPages, which keeps only one
+  // page of a column in memory). Every size is checked before it is used.
+  class PageStream {
+   public:
+    PageStream(const Impl& file, std::uint64_t start, std::uint64_t length, std::size_t window_hint,
+               Buffer& window)
+        : file_(file), start_(start), length_(length), hint_(window_hint), window_(window) {}
+
+    bool at_end() const { return pos_ >= length_; }
+    std::uint64_t offset() const { return start_ + pos_; }  // in the file, of the next page
+
+    // The next page's header and compressed body (valid until the next call). At the end of
+    // the chunk's bytes, the caller says what is missing.
+    void next(thrift::PageHeader& h, ByteSpan& body) {
+      std::size_t header_size = 0;
+      for (std::uint64_t want = std::min<std::uint64_t>(length_ - pos_, 4096);; want *= 16) {
+        const ByteSpan bytes = fill(std::min(want, length_ - pos_));
         try {
-          h = thrift::decode_page_header(chunk.subspan(pos), header_size, limits.max_thrift_depth);
+          h = thrift::decode_page_header(bytes, header_size, file_.limits.max_thrift_depth);
+          break;
         } catch (const Error& e) {
-          throw Error(fmt::format("page header at file offset {}: {}", start + pos, e.what()));
+          // A header longer than the bytes at hand reads as cut short: retry with more, up to
+          // the end of the chunk, where the error is the file's.
+          if (bytes.size() >= length_ - pos_)
+            throw Error(fmt::format("page header at file offset {}: {}", offset(), e.what()));
         }
-        const std::size_t left = chunk.size() - pos - header_size;
-        if (h.compressed_page_size < 0 || static_cast<std::size_t>(h.compressed_page_size) > left)
-          throw Error(
-              fmt::format("compressed_page_size {} does not fit in the {} bytes left of the column chunk",
-                          h.compressed_page_size, left));
-        if (static_cast<std::size_t>(h.compressed_page_size) > limits.max_page_bytes)
-          throw Error(fmt::format(
-              "compressed_page_size {} exceeds the limit of {} bytes (ReaderLimits::max_page_bytes)",
-              h.compressed_page_size, limits.max_page_bytes));
-        if (h.uncompressed_page_size < 0 ||
-            static_cast<std::size_t>(h.uncompressed_page_size) > limits.max_page_bytes)
-          throw Error(fmt::format("uncompressed_page_size {} is outside 0..{} (ReaderLimits::max_page_bytes)",
-                                  h.uncompressed_page_size, limits.max_page_bytes));
-        decoder.page(h, chunk.subspan(pos + header_size, static_cast<std::size_t>(h.compressed_page_size)));
-        pos += header_size + static_cast<std::size_t>(h.compressed_page_size);
-      } catch (const Error& e) {
-        throw Error(fmt::format("{}, page {}: {}", where, page, e.what()));
       }
+      const std::uint64_t left = length_ - pos_ - header_size;
+      if (h.compressed_page_size < 0 || static_cast<std::uint64_t>(h.compressed_page_size) > left)
+        throw Error(
+            fmt::format("compressed_page_size {} does not fit in the {} bytes left of the column chunk",
+                        h.compressed_page_size, left));
+      if (static_cast<std::size_t>(h.compressed_page_size) > file_.limits.max_page_bytes)
+        throw Error(fmt::format(
+            "compressed_page_size {} exceeds the limit of {} bytes (ReaderLimits::max_page_bytes)",
+            h.compressed_page_size, file_.limits.max_page_bytes));
+      if (h.uncompressed_page_size < 0 ||
+          static_cast<std::size_t>(h.uncompressed_page_size) > file_.limits.max_page_bytes)
+        throw Error(fmt::format("uncompressed_page_size {} is outside 0..{} (ReaderLimits::max_page_bytes)",
+                                h.uncompressed_page_size, file_.limits.max_page_bytes));
+      const std::size_t size = header_size + static_cast<std::size_t>(h.compressed_page_size);
+      body = fill(size).subspan(header_size, static_cast<std::size_t>(h.compressed_page_size));
+      pos_ += size;
     }
+
+   private:
+    // At least `n` bytes of the chunk from pos_ (n <= what is left), read if not at hand.
+    ByteSpan fill(std::uint64_t n) {
+      if (pos_ < have_from_ || pos_ + n > have_from_ + have_) {
+        const std::uint64_t read = std::min(length_ - pos_, std::max<std::uint64_t>(n, hint_));
+        const auto bytes = window_.resize(static_cast<std::size_t>(read));
+        read_exact(file_.fd.get(), start_ + pos_, bytes, "the column chunk");
+        have_from_ = pos_;
+        have_ = read;
+      }
+      return window_.span().subspan(static_cast<std::size_t>(pos_ - have_from_),
+                                    static_cast<std::size_t>(have_from_ + have_ - pos_));
+    }
+
+    const Impl& file_;
+    std::uint64_t start_, length_, pos_ = 0;
+    std::uint64_t hint_;
+    Buffer& window_;
+    std::uint64_t have_from_ = 0, have_ = 0;
+  };
+
+  // Decodes pages of one column chunk into the vectors of `out` that match its type.
+  struct PageDecoder {
+    virtual ~PageDecoder() = default;
+    virtual void page(const thrift::PageHeader& h, ByteSpan body) = 0;
+    virtual std::int64_t values_read() const = 0;
+  };
+  template <class T>
+  struct TypedPageDecoder final : PageDecoder {
+    TypedPageDecoder(const ColumnInfo& info, const ReaderLimits& limits, Codec codec, std::int64_t expected,
+                     std::vector<T>& values, std::vector<std::uint8_t>& valid, Buffer& scratch)
+        : decoder(info, limits, codec, expected, values, valid, scratch) {}
+    void page(const thrift::PageHeader& h, ByteSpan body) override { decoder.page(h, body); }
+    std::int64_t values_read() const override { return decoder.values_read(); }
+    ChunkDecoder<T> decoder;
+  };
+
+  std::unique_ptr<PageDecoder> page_decoder(const ColumnInfo& info, const thrift::ColumnMetaData& md,
+                                            ColumnData& out) const {
+    const auto make = [&]<class T>(std::vector<T>& values) -> std::unique_ptr<PageDecoder> {
+      return std::make_unique<TypedPageDecoder<T>>(info, limits, md.codec, md.num_values, values, out.valid,
+                                                   page_scratch);
+    };
+    switch (info.type) {
+      case PhysicalType::kBoolean:
+        return make(out.boolean);
+      case PhysicalType::kInt32:
+        return make(out.i32);
+      case PhysicalType::kInt64:
+      case PhysicalType::kInt96:
+        return make(out.i64);
+      case PhysicalType::kFloat:
+        return make(out.f32);
+      case PhysicalType::kDouble:
+        return make(out.f64);
+      case PhysicalType::kByteArray:
+      case PhysicalType::kFixedLenByteArray:
+        break;
+    }
+    return make(out.str);
   }
 
-  // Errors of a page come out whole ("WHERE, page P: ..."); others without the WHERE prefix.
-  void read_chunk(int row_group, int column, const std::string& where, ColumnData& out) const {
-    const auto& rg = meta.row_groups[static_cast<std::size_t>(row_group)];
-    const auto& md = *rg.columns[static_cast<std::size_t>(column)].meta_data;
-    const ColumnInfo& info = columns[static_cast<std::size_t>(column)];
-    out.type = info.type;
+  static void clear(ColumnData& out) {
     // Emptied, not freed: a reader decoding row group after row group reuses the same memory.
     out.boolean.clear();
     out.i32.clear();
@@ -853,6 +906,33 @@ struct FileReader::Impl {
     out.f64.clear();
     out.str.clear();
     out.valid.clear();
+  }
+
+  // Decodes the chunk's next data page (and any dictionary or index page before it) into `out`;
+  // false when the chunk's values are all read. Errors: "WHERE, page P: ...".
+  bool next_data_page(const std::string& where, const thrift::ColumnMetaData& md, PageStream& stream,
+                      PageDecoder& decoder, int& page) const {
+    while (decoder.values_read() < md.num_values) {
+      try {
+        if (stream.at_end())
+          throw Error(fmt::format("the column chunk ends (total_compressed_size {}) after {} of its {} values",
+                                  md.total_compressed_size, decoder.values_read(), md.num_values));
+        thrift::PageHeader h;
+        ByteSpan body;
+        stream.next(h, body);
+        decoder.page(h, body);
+        ++page;
+        if (h.type == PageType::kDataPage || h.type == PageType::kDataPageV2) return true;
+      } catch (const Error& e) {
+        throw Error(fmt::format("{}, page {}: {}", where, page, e.what()));
+      }
+    }
+    return false;
+  }
+
+  // Checks a column chunk against the footer and the file; returns where its bytes lie.
+  std::pair<std::uint64_t, std::uint64_t> chunk_bytes(const thrift::RowGroup& rg,
+                                                      const thrift::ColumnMetaData& md) const {
     if (md.num_values != rg.num_rows)
       throw Error(fmt::format("the column chunk holds {} values, the row group has {} rows", md.num_values,
                               rg.num_rows));
@@ -860,11 +940,11 @@ struct FileReader::Impl {
       throw Error(fmt::format(
           "compression codec {} is not supported; expected UNCOMPRESSED, SNAPPY, GZIP, ZSTD or LZ4_RAW",
           to_string(md.codec)));
-    if (md.num_values == 0) return;
     std::int64_t start = md.data_page_offset;
     if (md.dictionary_page_offset && *md.dictionary_page_offset > 0)
       start = std::min(start, *md.dictionary_page_offset);
     const std::int64_t length = md.total_compressed_size;
+    if (md.num_values == 0) return {static_cast<std::uint64_t>(std::max<std::int64_t>(start, 0)), 0};
     if (start < 4 || length <= 0 || static_cast<std::uint64_t>(start) > footer_start ||
         static_cast<std::uint64_t>(length) > footer_start - static_cast<std::uint64_t>(start))
       throw Error(fmt::format("column chunk bytes [{}, {}+{}) lie outside the data of the file, [4, {})",
@@ -873,33 +953,88 @@ struct FileReader::Impl {
       throw Error(fmt::format(
           "total_compressed_size {} exceeds the limit of {} bytes (ReaderLimits::max_column_chunk_bytes)",
           length, limits.max_column_chunk_bytes));
-    const auto bytes = chunk_buffer.resize(static_cast<std::size_t>(length));
-    read_exact(fd.get(), static_cast<std::uint64_t>(start), bytes, "the column chunk");
-    const auto from = static_cast<std::uint64_t>(start);
+    return {static_cast<std::uint64_t>(start), static_cast<std::uint64_t>(length)};
+  }
+
+  // The chunk's values, decoded, must fit ReaderLimits::max_column_chunk_bytes.
+  void check_decoded_size(const ColumnInfo& info, const thrift::ColumnMetaData& md) const {
+    const auto n = static_cast<std::uint64_t>(md.num_values);
+    std::uint64_t per_row = sizeof(std::string);
     switch (info.type) {
       case PhysicalType::kBoolean:
-        decode_chunk(where, info, md, from, bytes, out.boolean, out.valid);
+        per_row = 1;
         break;
       case PhysicalType::kInt32:
-        decode_chunk(where, info, md, from, bytes, out.i32, out.valid);
+      case PhysicalType::kFloat:
+        per_row = 4;
         break;
       case PhysicalType::kInt64:
       case PhysicalType::kInt96:
-        decode_chunk(where, info, md, from, bytes, out.i64, out.valid);
-        break;
-      case PhysicalType::kFloat:
-        decode_chunk(where, info, md, from, bytes, out.f32, out.valid);
-        break;
       case PhysicalType::kDouble:
-        decode_chunk(where, info, md, from, bytes, out.f64, out.valid);
+        per_row = 8;
         break;
-      case PhysicalType::kByteArray:
-      case PhysicalType::kFixedLenByteArray:
-        decode_chunk(where, info, md, from, bytes, out.str, out.valid);
+      default:
         break;
+    }
+    per_row += info.optional ? 1 : 0;
+    if (n > limits.max_column_chunk_bytes / per_row)
+      throw Error(fmt::format(
+          "{} values of {} bytes exceed the {} bytes allowed for one decoded column chunk (ReaderLimits)", n,
+          per_row, limits.max_column_chunk_bytes));
+  }
+
+  // Errors of a page come out whole ("WHERE, page P: ..."); others without the WHERE prefix.
+  void read_chunk(int row_group, int column, const std::string& where, ColumnData& out) const {
+    const auto& rg = meta.row_groups[static_cast<std::size_t>(row_group)];
+    const auto& md = *rg.columns[static_cast<std::size_t>(column)].meta_data;
+    const ColumnInfo& info = columns[static_cast<std::size_t>(column)];
+    out.type = info.type;
+    clear(out);
+    const auto [start, length] = chunk_bytes(rg, md);
+    if (md.num_values == 0) return;
+    check_decoded_size(info, md);
+    PageStream stream(*this, start, length, static_cast<std::size_t>(length), chunk_buffer);  // in one read
+    const auto decoder = page_decoder(info, md, out);
+    int page = 0;
+    while (next_data_page(where, md, stream, *decoder, page)) {
     }
   }
 };
+
+// One column chunk being decoded page by page.
+struct ColumnPages::State {
+  const FileReader::Impl* file = nullptr;
+  std::string where;
+  const thrift::ColumnMetaData* md = nullptr;
+  ColumnData data;
+  Buffer window;
+  std::unique_ptr<FileReader::Impl::PageStream> stream;
+  std::unique_ptr<FileReader::Impl::PageDecoder> decoder;
+  int page = 0;
+};
+
+ColumnPages::ColumnPages() = default;
+ColumnPages::~ColumnPages() = default;
+ColumnPages::ColumnPages(ColumnPages&&) noexcept = default;
+ColumnPages& ColumnPages::operator=(ColumnPages&&) noexcept = default;
+
+bool ColumnPages::next() {
+  if (!state_ || !state_->stream) return false;
+  State& s = *state_;
+  FileReader::Impl::clear(s.data);
+  try {
+    return s.file->next_data_page(s.where, *s.md, *s.stream, *s.decoder, s.page);
+  } catch (const Error& e) {
+    if (std::string_view(e.what()).starts_with(s.where)) throw;
+    throw Error(fmt::format("{}: {}", s.where, e.what()));
+  } catch (const std::bad_alloc&) {
+    throw Error(fmt::format("{}: out of memory while decoding a page", s.where));
+  } catch (const std::length_error& e) {
+    throw Error(fmt::format("{}: a size is out of range while decoding a page ({})", s.where, e.what()));
+  }
+}
+
+ColumnData& ColumnPages::data() { return state_->data; }
 
 FileReader::FileReader(std::string path, ReaderLimits limits) : impl_(std::make_unique<Impl>()) {
   impl_->path = std::move(path);
@@ -959,6 +1094,36 @@ void FileReader::read_column(int row_group, int column, ColumnData& out) const {
     throw Error(
         fmt::format("{}: a size is out of range while decoding the column chunk ({})", where, e.what()));
   }
+}
+
+ColumnPages FileReader::read_pages(int row_group, int column) const {
+  if (row_group < 0 || row_group >= num_row_groups())
+    throw Error(fmt::format("{}: row group {} does not exist; the file has {}", impl_->path, row_group,
+                            num_row_groups()));
+  if (column < 0 || static_cast<std::size_t>(column) >= impl_->columns.size())
+    throw Error(fmt::format("{}: column {} does not exist; the file has {}", impl_->path, column,
+                            impl_->columns.size()));
+  ColumnPages pages;
+  pages.state_ = std::make_unique<ColumnPages::State>();
+  auto& s = *pages.state_;
+  s.file = impl_.get();
+  s.where = fmt::format("{}: row group {}, column {} ({})", impl_->path, row_group, column,
+                        impl_->columns[static_cast<std::size_t>(column)].name);
+  const auto& rg = impl_->meta.row_groups[static_cast<std::size_t>(row_group)];
+  s.md = &*rg.columns[static_cast<std::size_t>(column)].meta_data;
+  const ColumnInfo& info = impl_->columns[static_cast<std::size_t>(column)];
+  s.data.type = info.type;
+  try {
+    const auto [start, length] = impl_->chunk_bytes(rg, *s.md);
+    if (s.md->num_values == 0) return pages;
+    impl_->check_decoded_size(info, *s.md);
+    // Read 64 KiB at a time (or a page, when larger): a page's bytes, not the chunk's, in memory.
+    s.stream = std::make_unique<FileReader::Impl::PageStream>(*impl_, start, length, std::size_t{64} << 10, s.window);
+    s.decoder = impl_->page_decoder(info, *s.md, s.data);
+  } catch (const Error& e) {
+    throw Error(fmt::format("{}: {}", s.where, e.what()));
+  }
+  return pages;
 }
 
 // ---- Bars ---------------------------------------------------------------------------------------
@@ -1072,18 +1237,44 @@ class ParquetBarSource final : public BarSource {
       while (n < want) {
         if (pos_ < rows_ && no_nulls_) {
           // A row group without nulls: rows straight from the columns, each validated in order.
-          const std::size_t end = n + std::min(want - n, rows_ - pos_);
-          for (; n < end; ++n) {
-            const std::size_t i = pos_++;
-            Bar& b = batch_[n];
-            b.time = Timestamp{time_[i]};
-            b.open = price_[1][i];
-            b.high = price_[2][i];
-            b.low = price_[3][i];
-            b.close = price_[4][i];
-            b.volume = price_[5][i];
-            accept(b, row_base_ + static_cast<std::int64_t>(i) + 1);
+          // A usual row passes one expression against the time before it; any other row goes
+          // through accept(), which names what is wrong, with previous_ brought up to date first.
+          const std::size_t from = pos_, count = std::min(want - n, rows_ - pos_);
+          const std::int64_t* t = time_.data() + from;
+          const double *o = price_[1].data() + from, *h = price_[2].data() + from,
+                       *l = price_[3].data() + from, *c = price_[4].data() + from,
+                       *v = price_[5].data() + from;
+          Bar* out = batch_.data() + n;
+          std::int64_t last = have_previous_ ? previous_.time.ns : std::numeric_limits<std::int64_t>::min();
+          for (std::size_t k = 0; k < count; ++k) {
+            Bar& b = out[k];
+            b.time = Timestamp{t[k]};
+            b.open = o[k];
+            b.high = h[k];
+            b.low = l[k];
+            b.close = c[k];
+            b.volume = v[k];
+            if (plausible(b) && t[k] > last) [[likely]] {
+              last = t[k];
+              continue;
+            }
+            const auto row_of = [&](std::size_t j) { return row_base_ + static_cast<std::int64_t>(from + j) + 1; };
+            if (k > 0) {
+              previous_ = out[k - 1];
+              previous_row_ = row_of(k - 1);
+              have_previous_ = true;
+            }
+            pos_ = from + k + 1;  // as one row at a time: a bad row is consumed, the rows before it kept
+            n += k;
+            accept(b, row_of(k));
+            n -= k;
+            last = t[k];
           }
+          previous_ = out[count - 1];
+          previous_row_ = row_base_ + static_cast<std::int64_t>(from + count);
+          have_previous_ = true;
+          pos_ = from + count;
+          n += count;
         } else if (next(batch_[n])) {  // nulls to resolve, or the next row group to load
           ++n;
         } else {
@@ -1312,14 +1503,17 @@ class ParquetBarSource final : public BarSource {
     have_previous_ = true;
   }
 
-  void validate(const Bar& b, std::int64_t row) const {
-    // The usual case in one expression (NaN fails every comparison; high bounds the other
-    // prices); anything else goes through the checks below, which name what is wrong.
+  // The checks of validate() but the time order, in one expression (NaN fails every comparison;
+  // high bounds the other prices).
+  static bool plausible(const Bar& b) {
     constexpr double kMax = std::numeric_limits<double>::max();
-    if (b.low > 0 && b.high <= kMax && b.high >= b.low && b.high >= b.open && b.high >= b.close &&
-        b.low <= b.open && b.low <= b.close && b.volume >= 0 && b.volume <= kMax &&
-        (!have_previous_ || b.time > previous_.time))
-      return;
+    return b.low > 0 && b.high <= kMax && b.high >= b.low && b.high >= b.open && b.high >= b.close &&
+           b.low <= b.open && b.low <= b.close && b.volume >= 0 && b.volume <= kMax;
+  }
+
+  void validate(const Bar& b, std::int64_t row) const {
+    // The usual case first; anything else goes through the checks below, which name what is wrong.
+    if (plausible(b) && (!have_previous_ || b.time > previous_.time)) return;
     const double v[6] = {0, b.open, b.high, b.low, b.close, b.volume};
     for (int f = 1; f < 6; ++f) {
       if (!std::isfinite(v[f])) fail(row, f, fmt::format("expected a finite number, found {}", v[f]));

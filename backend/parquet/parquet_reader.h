@@ -92,6 +92,28 @@ struct ReaderLimits {
   int max_thrift_depth = 32;
 };
 
+// The data pages of one column chunk, decoded one at a time (FileReader::read_pages): streaming
+// with one page of the column in memory instead of the whole chunk.
+class ColumnPages {
+ public:
+  ColumnPages();
+  ~ColumnPages();
+  ColumnPages(ColumnPages&&) noexcept;
+  ColumnPages& operator=(ColumnPages&&) noexcept;
+
+  // Decodes the next data page (and the dictionary page before it, if any) into data(), emptied
+  // first and its memory reused; false once every value of the chunk is read. Throws st::Error as
+  // read_column does. The FileReader must outlive its ColumnPages.
+  bool next();
+  // The values of the last page, as ColumnData holds a chunk's. May be swapped out and back.
+  ColumnData& data();
+
+ private:
+  friend class FileReader;
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 class FileReader {
  public:
   // Opens the file and reads and validates its footer and schema. Throws st::Error.
@@ -117,8 +139,12 @@ class FileReader {
   // The same into `out`, reusing its memory (and the reader's buffers): for streaming row group
   // after row group. A FileReader is not to be read from two threads at once.
   void read_column(int row_group, int column, ColumnData& out) const;
+  // The same page by page. The chunk's footer entries are checked now, its pages as they come.
+  // A FileReader is not to be read from two threads at once.
+  ColumnPages read_pages(int row_group, int column) const;
 
  private:
+  friend class ColumnPages;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -822,11 +822,16 @@ TEST(ParquetBars, BadBarsAreRefusedWithRowAndColumn) {
 // and is raised by the next call, so every bar before it is replayed first, as with next().
 TEST(ParquetBars, BatchesStopJustBeforeABadRowAndRaiseItNext) {
   for (const bool optional : {false, true}) {
+   for (const bool early : {false, true}) {  // a bad price, or a time out of order
     auto t = standard_table(3000);
     if (!optional)
       for (std::size_t f = 1; f < 6; ++f) t.specs[f].optional = false, t.data[f].valid.clear();
-    t.data[2].f64[1700] = 50;  // row 1701: high below low
-    const std::string path = t.write(optional ? "bars-span-optional.parquet" : "bars-span-required.parquet");
+    if (early) {
+      t.data[0].i64[1700] = t.data[0].i64[1698];  // row 1701: before row 1700
+    } else {
+      t.data[2].f64[1700] = 50;  // row 1701: high below low
+    }
+    const std::string path = t.write(fmt::format("bars-span-{}-{}.parquet", optional, early));
     auto source = open_parquet_bars(path);
     std::vector<Bar> got;
     std::string error;
@@ -843,7 +848,11 @@ TEST(ParquetBars, BatchesStopJustBeforeABadRowAndRaiseItNext) {
       ASSERT_EQ(got[i].open, 100 + static_cast<double>(i));
       ASSERT_EQ(got[i].time.ns, (1'700'000'000'000 + static_cast<std::int64_t>(i) * 60'000) * 1'000'000);
     }
-    EXPECT_CONTAINS(error, "row 1701 (row group 1): high: high 50 is below low 1799") << (optional ? "optional" : "required");
+    EXPECT_CONTAINS(error, early ? "row 1701 (row group 1): timestamp: 2023-11-16T02:31:20Z is before the "
+                                   "previous row's 2023-11-16T02:32:20Z (row 1700)"
+                                 : "row 1701 (row group 1): high: high 50 is below low 1799")
+        << (optional ? "optional" : "required") << ": " << error;
+   }
   }
 }
 
@@ -879,6 +888,11 @@ std::vector<Bytes> corpus() {
     VectorBarSource again(bars);
     write_parquet_bars(case_path("corpus-plain.parquet"), again, options);
     files.push_back(read_bytes(case_path("corpus-plain.parquet")));
+    options.byte_stream_split = true;  // as `data import --encoding byte_stream_split` writes
+    options.delta_integers = true;
+    VectorBarSource third(bars);
+    write_parquet_bars(case_path("corpus-split.parquet"), third, options);
+    files.push_back(read_bytes(case_path("corpus-split.parquet")));
   }
   {
     std::vector<ColumnSpec> specs = {{"s", PhysicalType::kByteArray, true, Logical::kString},

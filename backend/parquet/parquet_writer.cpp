@@ -368,11 +368,25 @@ struct TableWriter::Impl {
       if (dictionary.empty()) use_dictionary = false;
     }
     constexpr bool kFloating = std::is_same_v<T, float> || std::is_same_v<T, double>;
+    constexpr bool kInteger = std::is_same_v<T, std::int32_t> || std::is_same_v<T, std::int64_t>;
     const bool split = kFloating && options.byte_stream_split && !use_dictionary;
-    const Encoding value_encoding =
-        use_dictionary ? Encoding::kRleDictionary : split ? Encoding::kByteStreamSplit : Encoding::kPlain;
-    // The values of a page: PLAIN, or PLAIN's bytes regrouped stream by stream.
+    const bool delta =
+        kInteger && spec.type != PhysicalType::kInt96 && options.delta_integers && !use_dictionary;
+    const Encoding value_encoding = use_dictionary ? Encoding::kRleDictionary
+                                    : split        ? Encoding::kByteStreamSplit
+                                    : delta        ? Encoding::kDeltaBinaryPacked
+                                                   : Encoding::kPlain;
+    // The values of a page: PLAIN, PLAIN's bytes regrouped stream by stream, or deltas.
+    std::vector<std::int64_t> wide;
     const auto put_values = [&](Bytes& body, std::span<const T> page) {
+      if constexpr (kInteger) {
+        if (delta) {
+          wide.assign(page.begin(), page.end());
+          const Bytes packed = encode_delta_binary_packed(wide, static_cast<int>(sizeof(T) * 8));
+          body.insert(body.end(), packed.begin(), packed.end());
+          return;
+        }
+      }
       if (!split) return encode_plain_values<T>(body, page);
       Bytes plain;
       encode_plain_values<T>(plain, page);

@@ -1,6 +1,6 @@
 // Writes Apache Parquet files that DuckDB, pyarrow and polars read: flat tables of required and
-// optional columns, PLAIN, dictionary (RLE_DICTIONARY) or, for FLOAT/DOUBLE on request,
-// BYTE_STREAM_SPLIT encoding, data pages v1, the codecs
+// optional columns, PLAIN, dictionary (RLE_DICTIONARY) or, on request, BYTE_STREAM_SPLIT
+// (FLOAT/DOUBLE) and DELTA_BINARY_PACKED (INT32/INT64) encoding, data pages v1, the codecs
 // UNCOMPRESSED, SNAPPY, GZIP and ZSTD, column statistics, one or more row groups.
 //
 // Crash safety: the file is written to PATH.tmp and renamed to PATH by close(), after an fsync, so
@@ -32,6 +32,10 @@ struct WriterOptions {
   // faster this way, and the file is larger (docs/PERFORMANCE.md). Readers: pyarrow, polars,
   // DuckDB from 0.10.
   bool byte_stream_split = false;
+  // INT32/INT64 columns (not INT96) in DELTA_BINARY_PACKED encoding instead of PLAIN, unless
+  // dictionary-encoded: a bar file's evenly spaced times take a few bytes per page and decode
+  // without the codec's work (docs/PERFORMANCE.md). Readers: pyarrow, polars, DuckDB from 0.9.
+  bool delta_integers = false;
   bool statistics = true;                      // min_value / max_value / null_count per column chunk
   std::size_t page_rows = 64 * 1024;           // rows per data page
   // The unit of the timestamp column write_parquet_bars writes (kMillis, kMicros or kNanos; times

@@ -105,18 +105,21 @@ void expect_consistent_footer(const FileReader& reader) {
   }
 }
 
-// Encodings of the value columns: PLAIN, dictionary, BYTE_STREAM_SPLIT (FLOAT/DOUBLE only).
-constexpr int kPlain = 0, kDictionary = 1, kSplit = 2;
+// Encodings of the value columns: PLAIN, dictionary, BYTE_STREAM_SPLIT (FLOAT/DOUBLE only), and
+// BYTE_STREAM_SPLIT with DELTA_BINARY_PACKED integers (`data import --encoding byte_stream_split`).
+constexpr int kPlain = 0, kDictionary = 1, kSplit = 2, kSplitDelta = 3;
+bool splits(int encoding) { return encoding == kSplit || encoding == kSplitDelta; }
 
 TEST(ParquetWriter, BarsRoundTripBitForBitWithEveryCodecAndEncoding) {
   const auto bars = make_bars(2500);
   for (Codec codec : {Codec::kUncompressed, Codec::kSnappy, Codec::kGzip, Codec::kZstd}) {
-    for (int encoding : {kPlain, kDictionary, kSplit}) {
+    for (int encoding : {kPlain, kDictionary, kSplit, kSplitDelta}) {
       const bool dictionary = encoding == kDictionary;
       WriterOptions options;
       options.codec = codec;
       options.dictionary = dictionary;
-      options.byte_stream_split = encoding == kSplit;
+      options.byte_stream_split = splits(encoding);
+      options.delta_integers = encoding == kSplitDelta;
       options.row_group_rows = 1000;  // 3 row groups, the last one short
       options.page_rows = 300;        // several pages per column chunk
       const std::string path = case_path(fmt::format("bars-{}-{}.parquet", to_string(codec), encoding));
@@ -140,9 +143,11 @@ TEST(ParquetWriter, BarsRoundTripBitForBitWithEveryCodecAndEncoding) {
       EXPECT_EQ(std::count(md.encodings.begin(), md.encodings.end(), Encoding::kRleDictionary),
                 dictionary ? 1 : 0);
       EXPECT_EQ(std::count(md.encodings.begin(), md.encodings.end(), Encoding::kByteStreamSplit),
-                encoding == kSplit ? 1 : 0);
+                splits(encoding) ? 1 : 0);
       const auto& time_md = *reader.metadata().row_groups[0].columns[0].meta_data;  // INT64: never split
       EXPECT_EQ(std::count(time_md.encodings.begin(), time_md.encodings.end(), Encoding::kByteStreamSplit), 0);
+      EXPECT_EQ(std::count(time_md.encodings.begin(), time_md.encodings.end(), Encoding::kDeltaBinaryPacked),
+                encoding == kSplitDelta ? 1 : 0);
       // Statistics of the first row group's open column.
       double lo = bars[0].open, hi = bars[0].open;
       for (std::size_t i = 0; i < 1000; ++i) lo = std::min(lo, bars[i].open), hi = std::max(hi, bars[i].open);
@@ -227,11 +232,12 @@ TEST(ParquetWriter, TablesWithOptionalColumnsAndEveryTypeRoundTrip) {
   data[4].f64[5] = std::numeric_limits<double>::quiet_NaN();
   data[4].f64[6] = -0.0;
   for (Codec codec : {Codec::kUncompressed, Codec::kZstd}) {
-    for (int encoding : {kPlain, kDictionary, kSplit}) {
+    for (int encoding : {kPlain, kDictionary, kSplit, kSplitDelta}) {
       WriterOptions options;
       options.codec = codec;
       options.dictionary = encoding == kDictionary;
-      options.byte_stream_split = encoding == kSplit;
+      options.byte_stream_split = splits(encoding);
+      options.delta_integers = encoding == kSplitDelta;
       options.row_group_rows = 1200;
       options.page_rows = 200;
       const std::string path = case_path(fmt::format("table-{}-{}.parquet", to_string(codec), encoding));
@@ -250,7 +256,11 @@ TEST(ParquetWriter, TablesWithOptionalColumnsAndEveryTypeRoundTrip) {
       for (int c = 0; c < 7; ++c) {  // the float and double columns, nulls and all, split when asked
         const auto& e = reader.metadata().row_groups[1].columns[static_cast<std::size_t>(c)].meta_data->encodings;
         EXPECT_EQ(std::count(e.begin(), e.end(), Encoding::kByteStreamSplit),
-                  encoding == kSplit && (c == 3 || c == 4) ? 1 : 0)
+                  splits(encoding) && (c == 3 || c == 4) ? 1 : 0)
+            << "column " << c;
+        // ... and the integer columns (random 64-bit values too: deltas that wrap) as deltas.
+        EXPECT_EQ(std::count(e.begin(), e.end(), Encoding::kDeltaBinaryPacked),
+                  encoding == kSplitDelta && (c == 1 || c == 2 || c == 6) ? 1 : 0)
             << "column " << c;
       }
       std::size_t row = 0;

@@ -363,7 +363,9 @@ TEST_F(ParquetInterop, DuckDbAndArrowRsReadWhatOurWriterWrote) {
       WriterOptions options;
       options.codec = codec;
       options.dictionary = std::string_view(encoding) == "dict";
-      options.byte_stream_split = std::string_view(encoding) == "split";  // FLOAT/DOUBLE columns
+      // As `data import --encoding byte_stream_split`: FLOAT/DOUBLE split, INT32/INT64 as deltas.
+      options.byte_stream_split = std::string_view(encoding) == "split";
+      options.delta_integers = options.byte_stream_split;
       options.row_group_rows = 2000;
       options.page_rows = 700;
       const std::string tag = fmt::format("{}-{}", to_string(codec), encoding);
