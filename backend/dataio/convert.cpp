@@ -79,6 +79,7 @@ std::int64_t write_bars(const std::string& path, BarSource& source, const std::s
     parquet::WriterOptions wo;
     wo.codec = codec_of(codec);
     wo.row_group_rows = static_cast<std::size_t>(row_group_rows);
+    wo.page_rows = kBarPageRows;
     wo.byte_stream_split = split;  // prices and volume split into byte streams ...
     wo.delta_integers = split;     // ... and the times as deltas: the encodings that decode fastest
     parquet::write_parquet_bars(path, counted, wo);

@@ -1178,24 +1178,29 @@ class ParquetBarSource final : public BarSource {
       : reader_(path, limits), mapping_(std::move(mapping)) {
     const std::string* names[6] = {&mapping_.time, &mapping_.open,  &mapping_.high,
                                    &mapping_.low,  &mapping_.close, &mapping_.volume};
-    for (int f = 0; f < 6; ++f) column_[f] = find_column(*names[f], f);
+    for (int f = 0; f < 6; ++f) {
+      column_[f] = find_column(*names[f], f);
+      same_[f] = f;
+      for (int g = f - 1; g >= 0; --g)
+        if (column_[g] == column_[f]) same_[f] = g;
+    }
     plan_time();
     for (int f = 1; f < 6; ++f) plan_price(f);
   }
 
   bool next(Bar& out) override {
     while (true) {
-      if (pos_ >= rows_) {
-        if (next_group_ >= reader_.num_row_groups()) return false;
-        load(next_group_++);
+      if (pos_ >= segment_end_) {
+        if (!refill()) return false;
         continue;
       }
       const std::size_t i = pos_++;
       const std::int64_t row = row_base_ + static_cast<std::int64_t>(i) + 1;
-      double v[6] = {0, price_[1][i], price_[2][i], price_[3][i], price_[4][i], price_[5][i]};
+      double v[6] = {0};
+      for (int f = 1; f < 6; ++f) v[f] = price_[f][i - begin_[f]];
       bool skip = false;
       for (int f = 0; f < 6 && !skip; ++f) {
-        if (!valid_[f].empty() && valid_[f][i] == 0) {
+        if (!valid_[f].empty() && valid_[f][i - begin_[f]] == 0) {
           if (mapping_.nulls == NullPolicy::kSkipRow) {
             skip = true;
           } else if (mapping_.nulls == NullPolicy::kFillPrevious && f > 0) {
@@ -1216,7 +1221,7 @@ class ParquetBarSource final : public BarSource {
         }
       }
       if (skip) continue;
-      out.time = Timestamp{time_[i]};
+      out.time = Timestamp{time_[i - begin_[0]]};
       out.open = v[1];
       out.high = v[2];
       out.low = v[3];
@@ -1235,15 +1240,15 @@ class ParquetBarSource final : public BarSource {
     std::size_t n = 0;
     try {
       while (n < want) {
-        if (pos_ < rows_ && no_nulls_) {
+        if (pos_ < segment_end_ && no_nulls_) {
           // A row group without nulls: rows straight from the columns, each validated in order.
           // A usual row passes one expression against the time before it; any other row goes
           // through accept(), which names what is wrong, with previous_ brought up to date first.
-          const std::size_t from = pos_, count = std::min(want - n, rows_ - pos_);
-          const std::int64_t* t = time_.data() + from;
-          const double *o = price_[1].data() + from, *h = price_[2].data() + from,
-                       *l = price_[3].data() + from, *c = price_[4].data() + from,
-                       *v = price_[5].data() + from;
+          const std::size_t from = pos_, count = std::min(want - n, segment_end_ - pos_);
+          const std::int64_t* t = time_.data() + (from - begin_[0]);
+          const double *o = price_[1].data() + (from - begin_[1]), *h = price_[2].data() + (from - begin_[2]),
+                       *l = price_[3].data() + (from - begin_[3]), *c = price_[4].data() + (from - begin_[4]),
+                       *v = price_[5].data() + (from - begin_[5]);
           Bar* out = batch_.data() + n;
           std::int64_t last = have_previous_ ? previous_.time.ns : std::numeric_limits<std::int64_t>::min();
           for (std::size_t k = 0; k < count; ++k) {
@@ -1395,42 +1400,71 @@ class ParquetBarSource final : public BarSource {
                             c.name, c.decimal_scale));
   }
 
-  void load(int group) {
-    row_base_ += static_cast<std::int64_t>(rows_);
-    pos_ = 0;
-    rows_ = 0;
-    // Decoded into the same six ColumnData every time: after the first row group, streaming
-    // allocates nothing (the vectors keep their capacity, and the price and time vectors below
-    // are swapped, not moved).
-    ColumnData* cols = cols_;
-    for (int f = 0; f < 6; ++f) {
-      // The same column may serve two fields; read it once.
-      int same = -1;
-      for (int g = 0; g < f; ++g)
-        if (column_[g] == column_[f]) same = g;
-      if (same >= 0) {
-        cols[f] = cols[same];
-      } else {
-        reader_.read_column(group, column_[f], cols[f]);
+  // Makes rows available at pos_: the next page of each column that has run out, or the next row
+  // group. One page of each column is in memory, not the row group: a bar file's pages of 16,384
+  // rows decode into ~0.75 MiB, which stays in cache beside the strategy, where its 131,072-row
+  // groups took 6 MiB (docs/PERFORMANCE.md). False at the end of the file.
+  bool refill() {
+    while (true) {
+      if (pos_ >= rows_) {
+        if (next_group_ >= reader_.num_row_groups()) return false;
+        open_group(next_group_++);
+        continue;
       }
-      valid_[f] = cols[f].valid;
+      std::size_t end = rows_;
+      for (int f = 0; f < 6; ++f) {
+        if (same_[f] != f) continue;  // a column serving two fields is read for the first
+        while (begin_[f] + size_[f] <= pos_) load_page(f);
+        end = std::min(end, begin_[f] + size_[f]);
+      }
+      segment_end_ = end;
+      no_nulls_ = true;
+      for (int f = 0; f < 6; ++f) no_nulls_ = no_nulls_ && valid_[f].empty();
+      return true;
     }
-    const std::size_t n = cols[0].size();
-    if (time_kind_ == TimeKind::kScaledInt && time_scale_ == 1 && cols[0].type == PhysicalType::kInt64 &&
-        cols[0].valid.empty()) {
-      time_.swap(cols[0].i64);  // nanoseconds already: taken as they are
-    } else {
-      time_.assign(n, 0);
-      convert_time(cols[0], n);
-    }
-    for (int f = 1; f < 6; ++f) convert_price(cols[f], f, n);
-    no_nulls_ = true;
-    for (int f = 0; f < 6; ++f) no_nulls_ = no_nulls_ && valid_[f].empty();
-    rows_ = n;
   }
 
-  void convert_time(const ColumnData& col, std::size_t n) {
-    const std::int64_t first_row = row_base_ + 1;
+  void open_group(int group) {
+    row_base_ += static_cast<std::int64_t>(rows_);
+    pos_ = segment_end_ = 0;
+    rows_ = static_cast<std::size_t>(reader_.row_group_num_rows(group));
+    for (int f = 0; f < 6; ++f) {
+      begin_[f] = size_[f] = 0;
+      if (same_[f] == f) pages_[f] = reader_.read_pages(group, column_[f]);
+    }
+  }
+
+  // The next page of field f's column, converted for f and every field that shares the column.
+  void load_page(int f) {
+    const std::size_t begin = begin_[f] + size_[f];
+    if (!pages_[f].next())
+      fail_file(fmt::format("row group {}: column \"{}\" ends after {} of the row group's {} rows",
+                            next_group_ - 1, info(f).name, begin, rows_));
+    ColumnData& col = pages_[f].data();
+    const std::size_t n = col.size();
+    // Swapped, not copied, when no other field needs the same values (the vectors keep their
+    // capacity: after the first pages, streaming allocates nothing).
+    for (int g = 5; g >= f; --g) {  // the sharers first, the field that owns the pages last
+      if (same_[g] != f) continue;
+      const bool last = g == f;  // (the time is field 0: always its own pages' owner)
+      begin_[g] = begin;
+      size_[g] = n;
+      valid_[g] = col.valid;
+      if (g == 0) {
+        if (time_kind_ == TimeKind::kScaledInt && time_scale_ == 1 && col.type == PhysicalType::kInt64 &&
+            col.valid.empty()) {
+          time_.swap(col.i64);  // nanoseconds already: taken as they are
+        } else {
+          time_.assign(n, 0);
+          convert_time(col, n, row_base_ + static_cast<std::int64_t>(begin) + 1);
+        }
+      } else {
+        convert_price(col, g, n, last);
+      }
+    }
+  }
+
+  void convert_time(const ColumnData& col, std::size_t n, std::int64_t first_row) {
     for (std::size_t i = 0; i < n; ++i) {
       if (col.is_null(i)) continue;
       const std::int64_t row = first_row + static_cast<std::int64_t>(i);
@@ -1468,13 +1502,15 @@ class ParquetBarSource final : public BarSource {
     }
   }
 
-  void convert_price(ColumnData& col, int f, std::size_t n) {
-    if (col.size() != n)
-      fail_file(fmt::format("row group {}: column \"{}\" has {} rows, the time column {}", next_group_ - 1,
-                            info(f).name, col.size(), n));
+  // `take`: the decoded values may be swapped out of `col` (no other field reads them).
+  void convert_price(ColumnData& col, int f, std::size_t n, bool take) {
     auto& out = price_[f];
     if (col.type == PhysicalType::kDouble) {
-      out.swap(col.f64);  // the decoded values are the prices: no copy
+      if (take) {
+        out.swap(col.f64);  // the decoded values are the prices: no copy
+      } else {
+        out.assign(col.f64.begin(), col.f64.end());
+      }
       return;
     }
     out.assign(n, 0.0);
@@ -1538,14 +1574,17 @@ class ParquetBarSource final : public BarSource {
   int column_[6] = {};
   TimeKind time_kind_ = TimeKind::kScaledInt;
   std::int64_t time_scale_ = 1;
-  // The current row group, converted.
-  ColumnData cols_[6];
+  int same_[6] = {};  // the first field reading the same column (itself if none before it)
+  // The current page of each field, converted: the group's rows [begin_[f], begin_[f] + size_[f]).
+  ColumnPages pages_[6];  // of the fields f with same_[f] == f
+  std::size_t begin_[6] = {}, size_[6] = {};
   std::vector<std::int64_t> time_;
   std::vector<double> price_[6];
   std::vector<std::uint8_t> valid_[6];  // ColumnData::valid of each field (empty: no nulls)
-  bool no_nulls_ = false;               // every valid_ is empty in the loaded row group
+  bool no_nulls_ = false;               // every valid_ is empty in the current segment
   int next_group_ = 0;
-  std::size_t pos_ = 0, rows_ = 0;
+  // Rows of the current group: pos_ is the next, rows before segment_end_ are in every page.
+  std::size_t pos_ = 0, segment_end_ = 0, rows_ = 0;
   std::int64_t row_base_ = 0;
   Bar previous_;
   std::int64_t previous_row_ = 0;

@@ -12,9 +12,10 @@
 // Hostile files are expected. Every size, count and offset is checked before it is used, memory is
 // bounded by ReaderLimits, and every failure is an st::Error of the form
 //   FILE: row group R, column C (name), page P: what is wrong, what was expected, what was found
-// The file is read with pread, one column chunk at a time; it is never loaded whole.
+// The file is read with pread, a column chunk (read_column) or a page (read_pages) at a time; it is
+// never loaded whole.
 //
-// Thread safety: a FileReader may be shared by threads calling read_column concurrently.
+// Thread safety: none; a FileReader reuses its buffers, so one thread reads from it at a time.
 #pragma once
 
 #include <cstdint>
@@ -173,7 +174,7 @@ struct OhlcvMapping {
   NullPolicy nulls = NullPolicy::kRefuse;
 };
 
-// Streams bars row group by row group (memory: one row group of the six columns). Prices and volume
+// Streams bars page by page (memory: one data page of each of the six columns). Prices and volume
 // may be DOUBLE, FLOAT, INT32 or INT64 (DECIMAL scaled). Validation as the CSV reader: strictly
 // increasing time, finite values, prices > 0, volume >= 0, high >= max(open, close, low),
 // low <= min(open, close). Errors: "FILE: row N (row group R): column: what is wrong".

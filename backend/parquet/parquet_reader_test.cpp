@@ -23,6 +23,7 @@ namespace {
 namespace fs = std::filesystem;
 
 using testing::case_path;
+using testing::expect_identical;
 
 void write_bytes(const std::string& path, const Bytes& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -672,9 +673,10 @@ TEST(ParquetReader, LimitsBoundWhatAFileCanMakeUsAllocate) {
 struct BarsTable {
   std::vector<ColumnSpec> specs;
   std::vector<ColumnData> data;
-  std::string write(const std::string& name, std::size_t row_group_rows = 1000) const {
+  std::string write(const std::string& name, std::size_t row_group_rows = 1000, std::size_t page_rows = 64 * 1024) const {
     WriterOptions options;
     options.row_group_rows = row_group_rows;
+    options.page_rows = page_rows;
     const std::string path = case_path(name);
     TableWriter w(path, specs, options);
     w.write_row_group(data);
@@ -853,6 +855,43 @@ TEST(ParquetBars, BatchesStopJustBeforeABadRowAndRaiseItNext) {
                                  : "row 1701 (row group 1): high: high 50 is below low 1799")
         << (optional ? "optional" : "required") << ": " << error;
    }
+  }
+}
+
+// The bar source holds one page of each column at a time: rows, nulls and a column that serves
+// two fields come out as in the table across page and row group boundaries, by next() and by
+// next_span(), skipping rows with nulls or filling them from the previous bar.
+TEST(ParquetBars, StreamsPageByPageAcrossPagesAndRowGroups) {
+  auto t = standard_table(5000);
+  std::mt19937 rng(7);
+  for (std::size_t i = 1; i < 5000; ++i)
+    for (std::size_t f : {3u, 5u})  // low (which also serves as the open) and volume
+      if (rng() % 11 == 0) t.data[f].valid[i] = 0, t.data[f].f64[i] = 0;
+  // Pages of 170 rows in groups of 1000: pages end mid-group, and the last page of a group is short.
+  const std::string path = t.write("bars-pages.parquet", 1000, 170);
+  ASSERT_GT(FileReader(path).metadata().row_groups[0].columns[1].meta_data->total_uncompressed_size, 0);
+  for (const NullPolicy policy : {NullPolicy::kSkipRow, NullPolicy::kFillPrevious}) {
+    OhlcvMapping mapping;
+    mapping.nulls = policy;
+    mapping.open = "low";  // one column for two fields
+    std::vector<Bar> want;
+    for (std::size_t i = 0; i < 5000; ++i) {
+      const auto value = [&](std::size_t f, double previous) {
+        return t.data[f].valid[i] ? t.data[f].f64[i] : previous;
+      };
+      const bool nulls = !t.data[3].valid[i] || !t.data[5].valid[i];
+      if (nulls && policy == NullPolicy::kSkipRow) continue;
+      const Bar prev = want.empty() ? Bar{} : want.back();
+      want.push_back({Timestamp{t.data[0].i64[i] * 1'000'000}, value(3, prev.open), t.data[2].f64[i],
+                      value(3, prev.low), t.data[4].f64[i], value(5, prev.volume)});
+    }
+    SCOPED_TRACE(policy == NullPolicy::kSkipRow ? "skip" : "fill");
+    expect_identical(read_parquet_bars(path, mapping), want);
+    auto source = open_parquet_bars(path, mapping);
+    std::vector<Bar> got;
+    for (auto batch = source->next_span(97); !batch.empty(); batch = source->next_span(97))
+      got.insert(got.end(), batch.begin(), batch.end());
+    expect_identical(got, want);
   }
 }
 

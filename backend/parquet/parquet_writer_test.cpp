@@ -22,6 +22,8 @@ namespace {
 namespace fs = std::filesystem;
 
 using testing::case_path;
+using testing::expect_identical;
+using testing::same_bits;
 
 std::vector<Bar> make_bars(std::size_t n, std::uint64_t seed = 1) {
   std::mt19937_64 rng(seed);
@@ -42,19 +44,6 @@ std::vector<Bar> make_bars(std::size_t n, std::uint64_t seed = 1) {
     t.ns += kNsPerMinute + static_cast<std::int64_t>(rng() % 1000);  // odd nanoseconds survive
   }
   return bars;
-}
-
-bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-
-void expect_identical(const std::vector<Bar>& got, const std::vector<Bar>& want) {
-  ASSERT_EQ(got.size(), want.size());
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    ASSERT_EQ(got[i].time, want[i].time) << "bar " << i;
-    ASSERT_TRUE(same_bits(got[i].open, want[i].open) && same_bits(got[i].high, want[i].high) &&
-                same_bits(got[i].low, want[i].low) && same_bits(got[i].close, want[i].close) &&
-                same_bits(got[i].volume, want[i].volume))
-        << "bar " << i;
-  }
 }
 
 // Walks the pages of every column chunk and checks the footer's sizes and offsets against them.
