@@ -301,13 +301,14 @@ int main(int argc, char** argv) {
                name, r.quiet_bars, r.quiet_allocs,
                r.quiet_bars ? static_cast<double>(r.quiet_allocs) / static_cast<double>(r.quiet_bars) : 0.0);
   if (wants("reference-parquet")) {
-    // Row groups as `data import` writes them (st::kBarRowGroupRows), PLAIN (the default) and
-    // `data import --encoding byte_stream_split` (prices split, times DELTA_BINARY_PACKED); the
-    // size and encoding are in the name, so a file written otherwise is not reused.
+    // Row groups and pages as `data import` writes them (st::kBarRowGroupRows, st::kBarPageRows),
+    // PLAIN (the default) and `data import --encoding byte_stream_split` (prices split, times
+    // DELTA_BINARY_PACKED); sizes and encoding are in the name, so a file written otherwise is
+    // not reused.
     for (const std::string encoding : {"plain", "byte_stream_split"}) {
       const bool split = encoding == "byte_stream_split";
-      const std::string file = fmt::format("{}/bench-{}-seed{}-rg{}{}.parquet", out, bars, synth.seed,
-                                           st::kBarRowGroupRows, split ? "-split" : "");
+      const std::string file = fmt::format("{}/bench-{}-seed{}-rg{}-p{}{}.parquet", out, bars, synth.seed,
+                                           st::kBarRowGroupRows, st::kBarPageRows, split ? "-split" : "");
       if (!std::filesystem::exists(file)) {
         auto source = st::make_synth(synth, st::kNsPerMinute);
         st::write_bars(file, *source, "zstd", st::kBarRowGroupRows, encoding);
@@ -317,9 +318,10 @@ int main(int argc, char** argv) {
       for (int r = 0; r < runs; ++r)
         results.push_back(run_once(cfg, registry, link, out, bars, [&] { return st::parquet::open_parquet_bars(file); }));
       print_row(split ? "reference-pq-bss" : "reference-parquet", results, bars);
-      fmt::print("  (from {}, {:.0f} MiB, ZSTD, prices {}, row groups of {} rows)\n", file,
+      fmt::print("  (from {}, {:.0f} MiB, ZSTD, prices {}, row groups of {} rows, pages of {})\n", file,
                  static_cast<double>(std::filesystem::file_size(file)) / 1048576.0,
-                 split ? "BYTE_STREAM_SPLIT, times DELTA_BINARY_PACKED" : "PLAIN", st::kBarRowGroupRows);
+                 split ? "BYTE_STREAM_SPLIT, times DELTA_BINARY_PACKED" : "PLAIN", st::kBarRowGroupRows,
+                 st::kBarPageRows);
     }
   }
   if (wants("sweep")) {

@@ -20,8 +20,9 @@ inline constexpr std::size_t kBarPageRows = 16384;
 struct ConvertOptions {
   ImportOptions import;
   std::string codec = "zstd";                // Parquet: zstd, snappy, gzip, none
-  // Parquet encoding of the price and volume columns: plain (smallest with ZSTD, every reader) or
-  // byte_stream_split (about 3x faster to decode with ZSTD, ~1.4x larger; DuckDB >= 0.10).
+  // Parquet encoding: plain (smallest with ZSTD, every reader) or byte_stream_split (prices and
+  // volume BYTE_STREAM_SPLIT, times DELTA_BINARY_PACKED: several times faster to decode with ZSTD,
+  // ~10 % larger; DuckDB >= 0.10).
   std::string encoding = "plain";
   // Parquet row group size (DuckDB's is 131,072 rows). The backtest streams a page at a time
   // (kBarPageRows), so larger groups cost it nothing; the footer grows with their number.

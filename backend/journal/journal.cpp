@@ -199,10 +199,6 @@ void append_json_number(Line& out, double value) {
 
 }  // namespace journal
 
-namespace {
-constexpr std::uint8_t kHasMembers = 1, kIsArray = 2;
-}  // namespace
-
 EntryWriter StrategyJournal::entry(Timestamp t, std::string_view event_type, const CausalIds& ids) {
   open_ = true;  // an entry left uncommitted (e.g. by an exception) is simply dropped
   line_.clear();
@@ -261,30 +257,26 @@ void EntryWriter::push(std::uint8_t flags) {
   stack_[depth_++] = flags;
 }
 
-void EntryWriter::key(std::string_view k) {
-  std::uint8_t& top = stack_[depth_ - 1];
-  if (top & kHasMembers) out_->push_back(',');
-  top |= kHasMembers;
-  if (!(top & kIsArray)) {
-    char* q = journal::write_json_string(out_->room(journal::json_string_room(k.size()) + 1), k);
-    *q++ = ':';
-    out_->end_at(q);
-  }
+void EntryWriter::escaped_key(std::string_view text, bool comma) {
+  if (comma) out_->push_back(',');
+  char* q = journal::write_json_string(out_->room(journal::json_string_room(text.size()) + 1), text);
+  *q++ = ':';
+  out_->end_at(q);
 }
 
-EntryWriter& EntryWriter::str(std::string_view k, std::string_view value) {
+EntryWriter& EntryWriter::str(JsonKey k, std::string_view value) {
   key(k);
   journal::append_json_string(*out_, value);
   return *this;
 }
 
-EntryWriter& EntryWriter::num(std::string_view k, double value) {
+EntryWriter& EntryWriter::num(JsonKey k, double value) {
   key(k);
   journal_->append_number(value);
   return *this;
 }
 
-EntryWriter& EntryWriter::integer(std::string_view k, std::int64_t value) {
+EntryWriter& EntryWriter::integer(JsonKey k, std::int64_t value) {
   key(k);
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, value);
@@ -292,7 +284,7 @@ EntryWriter& EntryWriter::integer(std::string_view k, std::int64_t value) {
   return *this;
 }
 
-EntryWriter& EntryWriter::dec(std::string_view k, const Decimal& value) {
+EntryWriter& EntryWriter::dec(JsonKey k, const Decimal& value) {
   key(k);
   char buf[Decimal::kMaxChars + 2];
   buf[0] = '"';
@@ -302,25 +294,25 @@ EntryWriter& EntryWriter::dec(std::string_view k, const Decimal& value) {
   return *this;
 }
 
-EntryWriter& EntryWriter::boolean(std::string_view k, bool value) {
+EntryWriter& EntryWriter::boolean(JsonKey k, bool value) {
   key(k);
   *out_ += value ? "true" : "false";
   return *this;
 }
 
-EntryWriter& EntryWriter::null(std::string_view k) {
+EntryWriter& EntryWriter::null(JsonKey k) {
   key(k);
   *out_ += "null";
   return *this;
 }
 
-EntryWriter& EntryWriter::details(std::string_view k, const Details& values) {
+EntryWriter& EntryWriter::details(JsonKey k, const Details& values) {
   begin_object(k);
-  for (const auto& [name, v] : values) num(name, v);
+  for (const auto& [name, v] : values) num(JsonKey::text(name), v);
   return end_object();
 }
 
-EntryWriter& EntryWriter::begin_object(std::string_view k) {
+EntryWriter& EntryWriter::begin_object(JsonKey k) {
   key(k);
   out_->push_back('{');
   push(0);
@@ -334,7 +326,7 @@ EntryWriter& EntryWriter::end_object() {
   return *this;
 }
 
-EntryWriter& EntryWriter::begin_array(std::string_view k) {
+EntryWriter& EntryWriter::begin_array(JsonKey k) {
   key(k);
   out_->push_back('[');
   push(kIsArray);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "backend/api/dto.h"
+#include "backend/core/diagnostics.h"
 #include "backend/core/decimal.h"
 #include "backend/core/ids.h"
 #include "backend/core/time.h"
@@ -102,27 +103,112 @@ class RecentTexts {
 };
 }  // namespace journal
 
+namespace journal {
+// Copies n <= 32 bytes as two overlapping loads and stores of the widest size that fits.
+inline void copy_short(char* d, const char* s, std::size_t n) {
+  const auto two = [&]<std::size_t W>() {
+    char a[W], b[W];
+    std::memcpy(a, s, W);
+    std::memcpy(b, s + n - W, W);
+    std::memcpy(d, a, W);
+    std::memcpy(d + n - W, b, W);
+  };
+  if (n >= 16) {
+    two.template operator()<16>();
+  } else if (n >= 8) {
+    two.template operator()<8>();
+  } else if (n >= 4) {
+    two.template operator()<4>();
+  } else {
+    for (std::size_t i = 0; i < n; ++i) d[i] = s[i];
+  }
+}
+}  // namespace journal
+
+// The key of a field. A string literal is checked when the program is compiled (a key that would
+// need a JSON escape does not compile) and written as it is, with no scan; a key known only at
+// run time (an indicator's name, a parameter's) is made with JsonKey::text and escaped as needed.
+class JsonKey {
+ public:
+  template <std::size_t N>
+  consteval JsonKey(const char (&literal)[N])  // NOLINT: implicit, so that .num("atr", v) reads as before
+      : data_(literal), size_(N - 1), clean_(true) {
+    for (std::size_t i = 0; i + 1 < N; ++i) {
+      const auto c = static_cast<unsigned char>(literal[i]);
+      if (c < 0x20 || c == '"' || c == '\\') throw "a journal key literal must need no JSON escape";
+    }
+    if (N - 1 > kMaxLiteral) throw "a journal key literal is longer than 32 bytes";
+  }
+  // A key made at run time, escaped when written; `text` must outlive the JsonKey.
+  static JsonKey text(std::string_view text) { return JsonKey(text.data(), text.size(), false); }
+  // The same, checked now, so that writing it is a copy when it needs no escape: for a key that
+  // is written many times (a context column's name, in every signal's snapshot).
+  static JsonKey checked(std::string_view text) {
+    bool clean = text.size() <= kMaxLiteral;
+    for (const char ch : text) {
+      const auto c = static_cast<unsigned char>(ch);
+      clean = clean && c >= 0x20 && c != '"' && c != '\\';
+    }
+    return JsonKey(text.data(), text.size(), clean);
+  }
+
+  std::string_view view() const { return {data_, size_}; }
+  bool literal() const { return clean_; }  // checked: no escape, at most kMaxLiteral bytes
+  static constexpr std::size_t kMaxLiteral = 32;
+
+ private:
+  JsonKey(const char* data, std::size_t size, bool clean)
+      : data_(data), size_(static_cast<std::uint32_t>(size)), clean_(clean) {
+    if (size > UINT32_MAX) throw Error("journal: a key longer than 4 GiB");
+  }
+  // Two registers when passed by value.
+  const char* data_;
+  std::uint32_t size_;
+  bool clean_;
+};
+
 // Builds one entry. Keys are ignored inside arrays. commit() hands the line to the journal;
 // an entry that is never committed is dropped.
 class EntryWriter {
  public:
-  EntryWriter& str(std::string_view key, std::string_view value);
-  EntryWriter& num(std::string_view key, double value);  // non-finite -> null
-  EntryWriter& integer(std::string_view key, std::int64_t value);
-  EntryWriter& dec(std::string_view key, const Decimal& value);  // exact, as a JSON string
-  EntryWriter& boolean(std::string_view key, bool value);
-  EntryWriter& null(std::string_view key);
-  EntryWriter& details(std::string_view key, const Details& values);  // object name -> number
-  EntryWriter& begin_object(std::string_view key);
+  EntryWriter& str(JsonKey key, std::string_view value);
+  EntryWriter& num(JsonKey key, double value);  // non-finite -> null
+  EntryWriter& integer(JsonKey key, std::int64_t value);
+  EntryWriter& dec(JsonKey key, const Decimal& value);  // exact, as a JSON string
+  EntryWriter& boolean(JsonKey key, bool value);
+  EntryWriter& null(JsonKey key);
+  EntryWriter& details(JsonKey key, const Details& values);  // object name -> number
+  EntryWriter& begin_object(JsonKey key);
   EntryWriter& end_object();
-  EntryWriter& begin_array(std::string_view key);
+  EntryWriter& begin_array(JsonKey key);
   EntryWriter& end_array();
   void commit();
 
  private:
   friend class StrategyJournal;
   explicit EntryWriter(StrategyJournal& journal);
-  void key(std::string_view k);
+  // ,"key": (no key inside an array); a checked key is copied, any other escaped out of line.
+  void key(JsonKey k) {
+    std::uint8_t& top = stack_[depth_ - 1];
+    const bool comma = top & kHasMembers;
+    top |= kHasMembers;
+    if (top & kIsArray) {
+      if (comma) out_->push_back(',');
+      return;
+    }
+    if (!k.literal()) return escaped_key(k.view(), comma);
+    const std::size_t n = k.view().size();
+    char* q = out_->room(JsonKey::kMaxLiteral + 4);
+    *q = ',';
+    q += comma;
+    *q++ = '"';
+    journal::copy_short(q, k.view().data(), n);
+    q[n] = '"';
+    q[n + 1] = ':';
+    out_->end_at(q + n + 2);
+  }
+  void escaped_key(std::string_view text, bool comma);
+  static constexpr std::uint8_t kHasMembers = 1, kIsArray = 2;
   StrategyJournal* journal_;
   journal::Line* out_;
   void push(std::uint8_t flags);

@@ -51,6 +51,27 @@ TEST(StrategyJournal, EscapesStringsAndWritesNonFiniteAsNull) {
   EXPECT_NE(out.lines()[0].find("\"z\":0}"), std::string::npos) << out.lines()[0];
 }
 
+// Keys checked once (JsonKey::checked, as the context's column names) are copied as they are when
+// clean and escaped when not; every length 0..40 (the copy's overlapping words at 4, 8 and 16
+// bytes, and past the 32 bytes a copied key may have) gives the text the escaping path gives.
+TEST(StrategyJournal, CheckedKeysReadAsEscapedKeys) {
+  for (std::size_t n = 0; n <= 40; ++n) {
+    for (const char odd : {'k', '"', '\\', '\n'}) {
+      std::string name;
+      for (std::size_t i = 0; i < n; ++i) name.push_back(static_cast<char>('a' + i % 26));
+      if (n > 0) name[n / 2] = odd;
+      MemoryJournalPersistor checked, escaped;
+      StrategyJournal a(checked), b(escaped);
+      a.entry(Timestamp{}, "X", {}).num(JsonKey::checked(name), 1.5).begin_object("o").num(JsonKey::checked(name), 2).end_object().commit();
+      b.entry(Timestamp{}, "X", {}).num(JsonKey::text(name), 1.5).begin_object("o").num(JsonKey::text(name), 2).end_object().commit();
+      ASSERT_EQ(checked.lines()[0], escaped.lines()[0]) << n << " " << odd;
+      const auto parsed = journal::parse_journal(checked.lines()[0], "mem");
+      ASSERT_EQ(parsed[0][name], 1.5) << checked.lines()[0];
+      ASSERT_EQ(parsed[0]["o"][name], 2) << checked.lines()[0];
+    }
+  }
+}
+
 // The block- and word-at-a-time scans must find every character that needs an escape, wherever
 // it falls in a 16- or 8-byte block, and leave UTF-8 and printable ASCII alone.
 TEST(JsonString, EscapesEveryCharacterAtEveryOffset) {
@@ -158,7 +179,7 @@ TEST(StrategyJournal, RepeatedNumbersReadAsWrittenAfresh) {
   StrategyJournal j(out);
   for (int entry = 0; entry < 3; ++entry) {
     auto e = j.entry(Timestamp{}, "X", {});
-    for (std::size_t i = 0; i < values.size(); ++i) e.num("v" + std::to_string(i), values[(i + entry * 7) % values.size()]);
+    for (std::size_t i = 0; i < values.size(); ++i) e.num(JsonKey::text("v" + std::to_string(i)), values[(i + entry * 7) % values.size()]);
     e.commit();
   }
   for (int entry = 0; entry < 3; ++entry) {

@@ -172,6 +172,7 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   std::unique_ptr<IStatePersistor> state_;
   Workforce workforce_;
   ContextSchema context_schema_;
+  std::vector<JsonKey> context_keys_;  // of context_schema_.names()
   std::unique_ptr<TradingContext> context_;
   std::unique_ptr<SimulatedBroker> broker_;
   std::unique_ptr<StrategyLedger> ledger_;
@@ -405,9 +406,8 @@ void LinkRun::plan_signal(EventBus& bus, const Signal& signal) {
         .num("price", context_->bar().close)
         .details("details", signal.details)
         .begin_object("context");  // the whole market view the decision was made on
-    const auto& names = context_schema_.names();
-    for (std::size_t c = columns::kVolume + 1; c < names.size(); ++c)
-      e.num(names[c], context_->value(static_cast<ColumnId>(c)));
+    for (std::size_t c = columns::kVolume + 1; c < context_keys_.size(); ++c)
+      e.num(context_keys_[c], context_->value(static_cast<ColumnId>(c)));
     e.end_object().commit();
   }
   if (signal.exit) {
@@ -451,7 +451,7 @@ void LinkRun::plan_signal(EventBus& bus, const Signal& signal) {
         .dec("size", plan.plan.size)
         .str("route", plan.route)
         .begin_object("rationale");
-    for (const auto& [phase, why] : plan.plan.rationale) e.str(phase, why);
+    for (const auto& [phase, why] : plan.plan.rationale) e.str(JsonKey::text(phase), why);
     e.end_object().details("details", plan.plan.details).commit();
   }
   bus.publish(events::PlanReady{&plan});
@@ -596,6 +596,8 @@ LinkSummary LinkRun::run() {
   services.state_key_prefix = link_.name + ".";
   workforce_ = build_workforce(registry_, bp, services, bind);
   context_ = std::make_unique<TradingContext>(schema, instrument);
+  // The keys of the context snapshot every signal entry writes, checked once (the names are final).
+  for (const auto& name : schema.names()) context_keys_.push_back(JsonKey::checked(name));
 
   for (std::size_t i = 0; i < workforce_.owned.size(); ++i) {
     if (auto* a = dynamic_cast<EventAware*>(workforce_.owned[i].get())) {
@@ -685,7 +687,7 @@ LinkSummary LinkRun::run() {
           .str("category", to_string(w->info().category))
           .str("subtype", w->info().subtype)
           .begin_object("params");
-      for (const auto& [k, v] : w->params().all()) e.str(k, to_string(v));
+      for (const auto& [k, v] : w->params().all()) e.str(JsonKey::text(k), to_string(v));
       e.end_object().end_object();
     }
     e.end_array().commit();
