@@ -58,24 +58,34 @@ const char* to_string(Logical logical) {
   return "?";
 }
 
-std::size_t ColumnData::size() const {
+namespace {
+
+// Calls f with the vector of `data` that holds values of physical type `type` (see ColumnData).
+template <class Data, class F>
+decltype(auto) with_values(Data& data, PhysicalType type, F&& f) {
   switch (type) {
     case PhysicalType::kBoolean:
-      return boolean.size();
+      return f(data.boolean);
     case PhysicalType::kInt32:
-      return i32.size();
+      return f(data.i32);
     case PhysicalType::kInt64:
     case PhysicalType::kInt96:
-      return i64.size();
+      return f(data.i64);
     case PhysicalType::kFloat:
-      return f32.size();
+      return f(data.f32);
     case PhysicalType::kDouble:
-      return f64.size();
+      return f(data.f64);
     case PhysicalType::kByteArray:
     case PhysicalType::kFixedLenByteArray:
-      return str.size();
+      break;
   }
-  return 0;
+  return f(data.str);
+}
+
+}  // namespace
+
+std::size_t ColumnData::size() const {
+  return with_values(*this, type, [](const auto& values) { return values.size(); });
 }
 
 namespace {
@@ -874,27 +884,10 @@ struct FileReader::Impl {
 
   std::unique_ptr<PageDecoder> page_decoder(const ColumnInfo& info, const thrift::ColumnMetaData& md,
                                             ColumnData& out) const {
-    const auto make = [&]<class T>(std::vector<T>& values) -> std::unique_ptr<PageDecoder> {
+    return with_values(out, info.type, [&]<class T>(std::vector<T>& values) -> std::unique_ptr<PageDecoder> {
       return std::make_unique<TypedPageDecoder<T>>(info, limits, md.codec, md.num_values, values, out.valid,
                                                    page_scratch);
-    };
-    switch (info.type) {
-      case PhysicalType::kBoolean:
-        return make(out.boolean);
-      case PhysicalType::kInt32:
-        return make(out.i32);
-      case PhysicalType::kInt64:
-      case PhysicalType::kInt96:
-        return make(out.i64);
-      case PhysicalType::kFloat:
-        return make(out.f32);
-      case PhysicalType::kDouble:
-        return make(out.f64);
-      case PhysicalType::kByteArray:
-      case PhysicalType::kFixedLenByteArray:
-        break;
-    }
-    return make(out.str);
+    });
   }
 
   static void clear(ColumnData& out) {
@@ -959,28 +952,41 @@ struct FileReader::Impl {
   // The chunk's values, decoded, must fit ReaderLimits::max_column_chunk_bytes.
   void check_decoded_size(const ColumnInfo& info, const thrift::ColumnMetaData& md) const {
     const auto n = static_cast<std::uint64_t>(md.num_values);
-    std::uint64_t per_row = sizeof(std::string);
-    switch (info.type) {
-      case PhysicalType::kBoolean:
-        per_row = 1;
-        break;
-      case PhysicalType::kInt32:
-      case PhysicalType::kFloat:
-        per_row = 4;
-        break;
-      case PhysicalType::kInt64:
-      case PhysicalType::kInt96:
-      case PhysicalType::kDouble:
-        per_row = 8;
-        break;
-      default:
-        break;
-    }
+    static const ColumnData kNone;
+    std::uint64_t per_row = with_values(kNone, info.type, [](const auto& values) {
+      return sizeof(typename std::decay_t<decltype(values)>::value_type);
+    });
     per_row += info.optional ? 1 : 0;
     if (n > limits.max_column_chunk_bytes / per_row)
       throw Error(fmt::format(
           "{} values of {} bytes exceed the {} bytes allowed for one decoded column chunk (ReaderLimits)", n,
           per_row, limits.max_column_chunk_bytes));
+  }
+
+  // "FILE: row group R, column C (name)", after checking that both exist.
+  std::string where_of(int row_group, int column) const {
+    if (row_group < 0 || static_cast<std::size_t>(row_group) >= meta.row_groups.size())
+      throw Error(fmt::format("{}: row group {} does not exist; the file has {}", path, row_group,
+                              meta.row_groups.size()));
+    if (column < 0 || static_cast<std::size_t>(column) >= columns.size())
+      throw Error(fmt::format("{}: column {} does not exist; the file has {}", path, column, columns.size()));
+    return fmt::format("{}: row group {}, column {} ({})", path, row_group, column,
+                       columns[static_cast<std::size_t>(column)].name);
+  }
+
+  // Runs f, giving every failure the form "WHERE: what is wrong" (`what`: what was being decoded).
+  template <class F>
+  static void within(const std::string& where, const char* what, F&& f) {
+    try {
+      f();
+    } catch (const Error& e) {
+      if (std::string_view(e.what()).starts_with(where)) throw;
+      throw Error(fmt::format("{}: {}", where, e.what()));
+    } catch (const std::bad_alloc&) {
+      throw Error(fmt::format("{}: out of memory while decoding {}", where, what));
+    } catch (const std::length_error& e) {
+      throw Error(fmt::format("{}: a size is out of range while decoding {} ({})", where, what, e.what()));
+    }
   }
 
   // Errors of a page come out whole ("WHERE, page P: ..."); others without the WHERE prefix.
@@ -1022,16 +1028,9 @@ bool ColumnPages::next() {
   if (!state_ || !state_->stream) return false;
   State& s = *state_;
   FileReader::Impl::clear(s.data);
-  try {
-    return s.file->next_data_page(s.where, *s.md, *s.stream, *s.decoder, s.page);
-  } catch (const Error& e) {
-    if (std::string_view(e.what()).starts_with(s.where)) throw;
-    throw Error(fmt::format("{}: {}", s.where, e.what()));
-  } catch (const std::bad_alloc&) {
-    throw Error(fmt::format("{}: out of memory while decoding a page", s.where));
-  } catch (const std::length_error& e) {
-    throw Error(fmt::format("{}: a size is out of range while decoding a page ({})", s.where, e.what()));
-  }
+  bool more = false;
+  s.file->within(s.where, "a page", [&] { more = s.file->next_data_page(s.where, *s.md, *s.stream, *s.decoder, s.page); });
+  return more;
 }
 
 ColumnData& ColumnPages::data() { return state_->data; }
@@ -1075,54 +1074,28 @@ ColumnData FileReader::read_column(int row_group, int column) const {
 }
 
 void FileReader::read_column(int row_group, int column, ColumnData& out) const {
-  if (row_group < 0 || row_group >= num_row_groups())
-    throw Error(fmt::format("{}: row group {} does not exist; the file has {}", impl_->path, row_group,
-                            num_row_groups()));
-  if (column < 0 || static_cast<std::size_t>(column) >= impl_->columns.size())
-    throw Error(fmt::format("{}: column {} does not exist; the file has {}", impl_->path, column,
-                            impl_->columns.size()));
-  const std::string where = fmt::format("{}: row group {}, column {} ({})", impl_->path, row_group, column,
-                                        impl_->columns[static_cast<std::size_t>(column)].name);
-  try {
-    impl_->read_chunk(row_group, column, where, out);
-  } catch (const Error& e) {
-    if (std::string_view(e.what()).starts_with(where)) throw;
-    throw Error(fmt::format("{}: {}", where, e.what()));
-  } catch (const std::bad_alloc&) {
-    throw Error(fmt::format("{}: out of memory while decoding the column chunk", where));
-  } catch (const std::length_error& e) {
-    throw Error(
-        fmt::format("{}: a size is out of range while decoding the column chunk ({})", where, e.what()));
-  }
+  const std::string where = impl_->where_of(row_group, column);
+  impl_->within(where, "the column chunk", [&] { impl_->read_chunk(row_group, column, where, out); });
 }
 
 ColumnPages FileReader::read_pages(int row_group, int column) const {
-  if (row_group < 0 || row_group >= num_row_groups())
-    throw Error(fmt::format("{}: row group {} does not exist; the file has {}", impl_->path, row_group,
-                            num_row_groups()));
-  if (column < 0 || static_cast<std::size_t>(column) >= impl_->columns.size())
-    throw Error(fmt::format("{}: column {} does not exist; the file has {}", impl_->path, column,
-                            impl_->columns.size()));
   ColumnPages pages;
   pages.state_ = std::make_unique<ColumnPages::State>();
   auto& s = *pages.state_;
   s.file = impl_.get();
-  s.where = fmt::format("{}: row group {}, column {} ({})", impl_->path, row_group, column,
-                        impl_->columns[static_cast<std::size_t>(column)].name);
+  s.where = impl_->where_of(row_group, column);
   const auto& rg = impl_->meta.row_groups[static_cast<std::size_t>(row_group)];
   s.md = &*rg.columns[static_cast<std::size_t>(column)].meta_data;
   const ColumnInfo& info = impl_->columns[static_cast<std::size_t>(column)];
   s.data.type = info.type;
-  try {
+  impl_->within(s.where, "the column chunk", [&] {
     const auto [start, length] = impl_->chunk_bytes(rg, *s.md);
-    if (s.md->num_values == 0) return pages;
+    if (s.md->num_values == 0) return;
     impl_->check_decoded_size(info, *s.md);
     // Read 64 KiB at a time (or a page, when larger): a page's bytes, not the chunk's, in memory.
     s.stream = std::make_unique<FileReader::Impl::PageStream>(*impl_, start, length, std::size_t{64} << 10, s.window);
     s.decoder = impl_->page_decoder(info, *s.md, s.data);
-  } catch (const Error& e) {
-    throw Error(fmt::format("{}: {}", s.where, e.what()));
-  }
+  });
   return pages;
 }
 
