@@ -841,7 +841,10 @@ struct FileReader::Impl {
         throw Error(fmt::format("uncompressed_page_size {} is outside 0..{} (ReaderLimits::max_page_bytes)",
                                 h.uncompressed_page_size, file_.limits.max_page_bytes));
       const std::size_t size = header_size + static_cast<std::size_t>(h.compressed_page_size);
-      body = fill(size).subspan(header_size, static_cast<std::size_t>(h.compressed_page_size));
+      const ByteSpan page = fill(size);
+      if (page.size() < size)  // fill gives at least what it is asked for; never read past it
+        throw Error(fmt::format("page at file offset {}: {} bytes read of {}", offset(), page.size(), size));
+      body = page.subspan(header_size, static_cast<std::size_t>(h.compressed_page_size));
       pos_ += size;
     }
 

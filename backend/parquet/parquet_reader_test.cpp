@@ -145,11 +145,12 @@ class FileBuilder {
   }
 
   void data_page(std::int32_t num_values, Encoding encoding, const Bytes& body,
-                 Encoding level_encoding = Encoding::kRle) {
+                 Encoding level_encoding = Encoding::kRle,
+                 std::optional<thrift::Statistics> statistics = std::nullopt) {
     thrift::PageHeader h;
     h.type = PageType::kDataPage;
     h.data_page_header =
-        thrift::DataPageHeader{num_values, encoding, level_encoding, Encoding::kRle, std::nullopt};
+        thrift::DataPageHeader{num_values, encoding, level_encoding, Encoding::kRle, std::move(statistics)};
     start_data(num_values);
     add_page(h, body);
   }
@@ -895,6 +896,87 @@ TEST(ParquetBars, StreamsPageByPageAcrossPagesAndRowGroups) {
   }
 }
 
+// read_pages reads a chunk through a 64 KiB window: pages that straddle the window's end, page
+// headers cut by it, dictionary pages and strings give the values read_column gives.
+TEST(ParquetReader, PagesReadThroughTheWindowEqualTheWholeChunk) {
+  std::vector<ColumnSpec> specs = {{"d", PhysicalType::kDouble, false},
+                                   {"s", PhysicalType::kByteArray, true, Logical::kString},
+                                   {"i", PhysicalType::kInt64, false}};
+  std::vector<ColumnData> data(3);
+  data[0].type = PhysicalType::kDouble;
+  data[1].type = PhysicalType::kByteArray;
+  data[2].type = PhysicalType::kInt64;
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 60'000; ++i) {
+    data[0].f64.push_back(static_cast<double>(rng() % 1'000'000) / 7.0);
+    data[1].str.push_back(std::string(1 + rng() % 40, static_cast<char>('a' + rng() % 26)));
+    data[1].valid.push_back(rng() % 9 != 0);
+    if (!data[1].valid.back()) data[1].str.back().clear();
+    data[2].i64.push_back(static_cast<std::int64_t>(rng()));
+  }
+  for (const std::size_t page_rows : {std::size_t{1234}, std::size_t{20'000}})  // pages under and over 64 KiB
+  for (const bool dictionary : {false, true}) {
+    WriterOptions options;
+    options.codec = Codec::kUncompressed;  // pages of ~10-400 KB in chunks of ~0.5 MB
+    options.dictionary = dictionary;
+    options.dictionary_max_bytes = 8 << 20;
+    options.page_rows = page_rows;
+    options.row_group_rows = 40'000;
+    const std::string path = case_path(fmt::format("window-{}-{}.parquet", page_rows, dictionary));
+    TableWriter w(path, specs, options);
+    w.write_row_group(data);
+    w.close();
+    const FileReader reader(path);
+    for (int g = 0; g < reader.num_row_groups(); ++g) {
+      for (int c = 0; c < 3; ++c) {
+        const ColumnData whole = reader.read_column(g, c);
+        ColumnData joined;
+        joined.type = whole.type;
+        auto pages = reader.read_pages(g, c);
+        int n = 0;
+        while (pages.next()) {
+          const ColumnData& p = pages.data();
+          joined.f64.insert(joined.f64.end(), p.f64.begin(), p.f64.end());
+          joined.str.insert(joined.str.end(), p.str.begin(), p.str.end());
+          joined.i64.insert(joined.i64.end(), p.i64.begin(), p.i64.end());
+          joined.valid.insert(joined.valid.end(), p.valid.begin(), p.valid.end());
+          ++n;
+        }
+        SCOPED_TRACE(fmt::format("pages of {}, dictionary {}, group {}, column {}", page_rows, dictionary, g, c));
+        EXPECT_GT(n, 0);
+        EXPECT_EQ(joined.f64, whole.f64);
+        EXPECT_EQ(joined.str, whole.str);
+        EXPECT_EQ(joined.i64, whole.i64);
+        EXPECT_EQ(joined.valid, whole.valid);
+      }
+    }
+  }
+}
+
+// Page headers longer than the first bytes read for them (page statistics with long values, as
+// some writers make them): read_pages reads on until the header is whole, past its 64 KiB window.
+TEST(ParquetReader, LongPageHeadersAreReadWhole) {
+  FileBuilder b({{"x", PhysicalType::kInt64}});
+  b.row_group(30);
+  b.column(Codec::kZstd);
+  std::vector<std::int64_t> all;
+  for (const std::size_t stat : {std::size_t{10}, std::size_t{20'000}, std::size_t{100'000}}) {
+    std::vector<std::int64_t> v;
+    for (int i = 0; i < 10; ++i) v.push_back(static_cast<std::int64_t>(stat) + i);
+    all.insert(all.end(), v.begin(), v.end());
+    thrift::Statistics st;
+    st.max_value = std::string(stat, 'z');
+    b.data_page(10, Encoding::kPlain, plain(v), Encoding::kRle, st);
+  }
+  const std::string path = b.write("long-headers.parquet");
+  const FileReader reader(path);
+  EXPECT_EQ(reader.read_column(0, 0).i64, all);
+  auto pages = reader.read_pages(0, 0);
+  std::vector<std::int64_t> got;
+  while (pages.next()) got.insert(got.end(), pages.data().i64.begin(), pages.data().i64.end());
+  EXPECT_EQ(got, all);
+}
+
 TEST(ParquetBars, StreamsManyRowGroups) {
   auto t = standard_table(5000);
   const std::string path = t.write("bars-many.parquet", 100);
@@ -1031,15 +1113,33 @@ TEST(ParquetCorruption, RandomDamageIsAnErrorNeverACrash) {
       const FileReader reader(path, limits);
       for (int g = 0; g < reader.num_row_groups(); ++g)
         for (int c = 0; c < static_cast<int>(reader.columns().size()); ++c) reader.read_column(g, c);
-      auto source = open_parquet_bars(path, {}, limits);
-      Bar b;
-      while (source->next(b)) {
-      }
       ++accepted;
     } catch (const Error&) {
       ++refused;
     } catch (const std::exception& e) {
       ADD_FAILURE() << "trial " << trial << ": an exception other than st::Error: " << e.what();
+    }
+    // The same file page by page, as the bar source streams it: an error or the same values.
+    try {
+      const FileReader reader(path, limits);
+      for (int g = 0; g < reader.num_row_groups(); ++g)
+        for (int c = 0; c < static_cast<int>(reader.columns().size()); ++c) {
+          auto pages = reader.read_pages(g, c);
+          std::size_t rows = 0;
+          while (pages.next()) rows += pages.data().size();
+          ASSERT_EQ(rows, reader.read_column(g, c).size()) << "trial " << trial;
+        }
+    } catch (const Error&) {
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "trial " << trial << ": pages: an exception other than st::Error: " << e.what();
+    }
+    try {
+      auto source = open_parquet_bars(path, {}, limits);
+      for (auto batch = source->next_span(64); !batch.empty(); batch = source->next_span(64)) {
+      }
+    } catch (const Error&) {
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "trial " << trial << ": bars: an exception other than st::Error: " << e.what();
     }
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
