@@ -17,6 +17,7 @@ struct DataCommandArgs {
   std::string codec = "zstd";
   std::string encoding = "plain";
   std::int64_t row_group_rows = kBarRowGroupRows;
+  bool parquet_options = false;  // --codec, --encoding or --row-group was given
   bool quiet = false;
 };
 

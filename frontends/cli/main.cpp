@@ -358,7 +358,11 @@ int main(int argc, char** argv) {
       return 2;
     }
     if (bench->parsed()) return run_bench(bench->remaining());
-    if (import_cmd->parsed()) return st::data_import(data_args, std::cout, std::cerr);
+    if (import_cmd->parsed()) {
+      data_args.parquet_options =
+          import_cmd->count("--codec") + import_cmd->count("--encoding") + import_cmd->count("--row-group") > 0;
+      return st::data_import(data_args, std::cout, std::cerr);
+    }
     if (info_cmd->parsed()) return st::data_info(data_args, std::cout, std::cerr);
     if (synth->parsed()) {
       auto tf = st::parse_timeframe(timeframe);

@@ -41,6 +41,9 @@ done
 cmp "$out/csv/bt_orcl/trades.csv" "$out/split/bt_orcl/trades.csv" || fail "trades differ with BYTE_STREAM_SPLIT"
 if "$cli" data import "$out/synth.parquet" --out "$out/x.parquet" --encoding delta --quiet 2> "$out/enc.err"; then fail "--encoding delta accepted"; fi
 grep -q -- '--encoding: "delta" is not an encoding; expected plain or byte_stream_split' "$out/enc.err" || fail "--encoding message: $(cat "$out/enc.err")"
+if "$cli" data import "$out/synth.parquet" --out "$out/x.csv" --encoding byte_stream_split --quiet 2> "$out/csvenc.err"; then fail "--encoding with a CSV output accepted"; fi
+grep -q -- "are Parquet settings; $out/x.csv is a CSV file" "$out/csvenc.err" || fail "--encoding with CSV message: $(cat "$out/csvenc.err")"
+test ! -e "$out/x.csv" || fail "a refused import wrote its output"
 
 # Bad rows: listed with FILE:LINE:COL, nothing written; --skip-bad skips and counts them.
 printf 'Date,Open,High,Low,Close,Adj Close,Volume\n2014-01-02,1,2,0.5,1.5,1.5,100\n2014-01-03,1,2,0.5,x,1.5,100\n2014-01-03,1,2,0.5,1.5,1.5,100\n2014-01-06,1,2,0.5,1.5,1.5,100\n' > "$out/bad.csv"
