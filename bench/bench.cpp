@@ -9,9 +9,10 @@
 // written to disk), single-threaded, and prints bars/s, ns/bar, trades, journal entries, heap
 // allocations per bar in steady state (this binary counts every operator new) and peak RSS.
 //   reference-parquet  the reference strategy on the same series streamed from a ZSTD Parquet file
-//                      (written once beside the outputs), twice: prices PLAIN (data import's
-//                      default) and BYTE_STREAM_SPLIT (row reference-pq-bss); run it alone to see
-//                      its own peak RSS, as then the series is never held in memory
+//                      (written once beside the outputs), twice: as data import writes it by
+//                      default (prices BYTE_STREAM_SPLIT, times DELTA_BINARY_PACKED) and with
+//                      --encoding plain (row reference-pq-plain); run it alone to see its own peak
+//                      RSS, as then the series is never held in memory
 //   sweep              the reference strategy over 64 parameter sets (EMA fast period x stop
 //                      multiple) on --sweep-bars bars, on 1 thread and on --threads threads; the
 //                      per-set results must be identical on both
@@ -307,13 +308,13 @@ int main(int argc, char** argv) {
                r.quiet_bars ? static_cast<double>(r.quiet_allocs) / static_cast<double>(r.quiet_bars) : 0.0);
   if (wants("reference-parquet")) {
     // Row groups and pages as `data import` writes them (st::kBarRowGroupRows, st::kBarPageRows),
-    // PLAIN (the default) and `data import --encoding byte_stream_split` (prices split, times
-    // DELTA_BINARY_PACKED); sizes and encoding are in the name, so a file written otherwise is
-    // not reused.
-    for (const std::string encoding : {"plain", "byte_stream_split"}) {
+    // in its default encoding (prices BYTE_STREAM_SPLIT, times DELTA_BINARY_PACKED) and with
+    // `--encoding plain`; sizes and encoding are in the name, so a file written otherwise is not
+    // reused.
+    for (const std::string encoding : {"byte_stream_split", "plain"}) {
       const bool split = encoding == "byte_stream_split";
-      const std::string file = fmt::format("{}/bench-{}-seed{}-rg{}-p{}{}.parquet", out, bars, synth.seed,
-                                           st::kBarRowGroupRows, st::kBarPageRows, split ? "-split" : "");
+      const std::string file = fmt::format("{}/bench-{}-seed{}-rg{}-p{}-{}.parquet", out, bars, synth.seed,
+                                           st::kBarRowGroupRows, st::kBarPageRows, split ? "split" : "plain");
       if (!std::filesystem::exists(file)) {
         auto source = st::make_synth(synth, st::kNsPerMinute);
         st::write_bars(file, *source, "zstd", st::kBarRowGroupRows, encoding);
@@ -322,7 +323,7 @@ int main(int argc, char** argv) {
       const auto& link = link_named(cfg, "reference");
       for (int r = 0; r < runs; ++r)
         results.push_back(run_once(cfg, registry, link, out, bars, [&] { return st::parquet::open_parquet_bars(file); }));
-      print_row(split ? "reference-pq-bss" : "reference-parquet", results, bars);
+      print_row(split ? "reference-parquet" : "reference-pq-plain", results, bars);
       fmt::print("  (from {}, {:.0f} MiB, ZSTD, prices {}, row groups of {} rows, pages of {})\n", file,
                  static_cast<double>(std::filesystem::file_size(file)) / 1048576.0,
                  split ? "BYTE_STREAM_SPLIT, times DELTA_BINARY_PACKED" : "PLAIN", st::kBarRowGroupRows,

@@ -129,7 +129,7 @@ void BM_ParquetDecode(benchmark::State& state) {
   if (!fs::exists(path)) {
     auto all = series(1'000'000);
     VectorBarSource source(std::move(all));
-    write_bars(path, source, codec, 1'000'000);
+    write_bars(path, source, codec, 1'000'000, "plain");
   }
   parquet::FileReader reader(path);
   const int close = reader.column_index("close");

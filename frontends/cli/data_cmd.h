@@ -15,7 +15,7 @@ struct DataCommandArgs {
   std::string utc_offset;  // "+01:00"
   bool skip_bad = false;
   std::string codec = "zstd";
-  std::string encoding = "plain";
+  std::string encoding = "byte_stream_split";
   std::int64_t row_group_rows = kBarRowGroupRows;
   bool parquet_options = false;  // --codec, --encoding or --row-group was given
   bool quiet = false;

@@ -179,9 +179,9 @@ int main(int argc, char** argv) {
   import_cmd->add_option("--utc-offset", data_args.utc_offset, "Local time of backtrader files, e.g. +01:00");
   import_cmd->add_option("--codec", data_args.codec, "Parquet codec: zstd (default), snappy, gzip, none");
   import_cmd->add_option("--encoding", data_args.encoding,
-                         "Parquet encoding: plain (default, smallest) or byte_stream_split (prices and volume "
-                         "split into byte streams, times as deltas: several times faster to decode with zstd, "
-                         "~10% larger; DuckDB >= 0.10 reads it)");
+                         "Parquet encoding: byte_stream_split (default: prices and volume split into byte "
+                         "streams, times as deltas; several times faster to decode with zstd, ~10% larger; "
+                         "DuckDB >= 0.10 reads it) or plain (smallest; every Parquet reader)");
   import_cmd->add_option("--row-group", data_args.row_group_rows, "Parquet rows per row group")
       ->check(CLI::Range(1LL, 100000000LL));
   import_cmd->add_flag("--quiet", data_args.quiet, "No progress output");
