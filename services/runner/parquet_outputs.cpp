@@ -59,7 +59,7 @@ std::vector<ColumnSpec> equity_specs(int cash_scale) {
 
 }  // namespace
 
-void write_trades_parquet(const std::string& path, const std::vector<TradeRow>& trades, OutputScales s) {
+void write_trades_parquet(const std::string& path, const std::deque<TradeRow>& trades, OutputScales s) {
   const std::vector<ColumnSpec> specs = {
       text("trade_id"),          text("opportunity_id", true), text("scheduled_id", true),
       text("direction"),         timestamp("entry_time"),      decimal("entry_price", s.price),

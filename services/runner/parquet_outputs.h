@@ -5,6 +5,7 @@
 // is still open. Written to a temp file and renamed, like every output.
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,7 +19,7 @@ struct OutputScales {
   int price = 2, quantity = 0, cash = 8;
 };
 
-void write_trades_parquet(const std::string& path, const std::vector<TradeRow>& trades, OutputScales scales);
+void write_trades_parquet(const std::string& path, const std::deque<TradeRow>& trades, OutputScales scales);
 
 // Streams the equity curve: one row per bar, flushed as a row group every 65,536 bars.
 class EquityParquetWriter {
