@@ -147,6 +147,7 @@ void TradeDesk::close_trade(TradeId id, std::string reason, ThreatId threat, Opp
   if (t->state == State::kPendingEntry) {
     // Not filled yet: cancel the entry instead.
     if (broker_->cancel(t->entry_order)) {
+      order_to_trade_.erase(t->entry_order);
       journal_->entry(market_->time(), "ORDER_CANCELLED", ids_of(*t))
           .integer("order_id", static_cast<std::int64_t>(t->entry_order))
           .str("reason", reason)
@@ -158,6 +159,7 @@ void TradeDesk::close_trade(TradeId id, std::string reason, ThreatId threat, Opp
   if (t->state != State::kOpen || t->exit_order != 0) return;  // already closing
   for (std::uint64_t Trade::*slot : {&Trade::stop_order, &Trade::tp_order}) {
     if (t->*slot != 0 && broker_->cancel(t->*slot)) {
+      order_to_trade_.erase(t->*slot);
       journal_->entry(market_->time(), "ORDER_CANCELLED", ids_of(*t))
           .integer("order_id", static_cast<std::int64_t>(t->*slot))
           .str("reason", "superseded by exit: " + reason)
@@ -209,6 +211,7 @@ std::optional<std::string> TradeDesk::on_fill(const BrokerFill& f) {
   auto it = order_to_trade_.find(f.order.order_id);
   if (it == order_to_trade_.end()) return std::string("unknown order");
   Trade& t = trades_[it->second];
+  order_to_trade_.erase(it);  // filled or refused, the order leaves the book for good
   const bool opening = f.order.order_id == t.entry_order;
   if (opening) {
     const Decimal cost = ledger_->cost_to_open(t.direction, f.price, f.order.quantity, f.fee);
@@ -308,6 +311,7 @@ void TradeDesk::after_fills() {
     auto it = order_to_trade_.find(o.order_id);
     if (it == order_to_trade_.end()) continue;
     Trade& t = trades_[it->second];
+    order_to_trade_.erase(it);
     journal_->entry(market_->time(), "ORDER_CANCELLED", ids_of(t))
         .integer("order_id", static_cast<std::int64_t>(o.order_id))
         .str("reason", "one-cancels-other: sibling order filled")
@@ -361,6 +365,7 @@ void TradeDesk::expire_entries() {
     }
     if (why.empty()) continue;
     if (broker_->cancel(t.entry_order)) {
+      order_to_trade_.erase(t.entry_order);
       t.state = State::kCancelled;
       journal_->entry(market_->time(), "ORDER_CANCELLED", ids_of(t))
           .integer("order_id", static_cast<std::int64_t>(t.entry_order))

@@ -158,6 +158,8 @@ class TradeDesk final : public ExecutionContext {
   // Deques, not vectors: every trade of the run is kept, and a vector's doubling moved them all
   // and faulted in fresh memory each time (~17,000 page faults per 10 M-bar reference run).
   std::deque<Trade> trades_;
+  // Orders still in the broker's book -> their trade (an order leaves when it fills, is refused
+  // or is cancelled, so the map holds a run's live orders, not all of them).
   std::unordered_map<std::uint64_t, std::size_t> order_to_trade_;
   std::vector<std::size_t> opened_now_;  // trades whose entry filled during this fill pass
   std::vector<Order> cancelled_;
