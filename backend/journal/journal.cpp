@@ -21,8 +21,7 @@ namespace journal {
 namespace {
 constexpr auto kNeedsEscape = [] {
   std::array<bool, 256> t{};
-  for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = true;
-  t['"'] = t['\\'] = true;
+  for (std::size_t c = 0; c < 256; ++c) t[c] = needs_json_escape(static_cast<unsigned char>(c));
   return t;
 }();
 

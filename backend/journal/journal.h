@@ -101,9 +101,10 @@ class RecentTexts {
   std::array<Entry, kSlots> entries_{};
   std::size_t next_ = 0;
 };
-}  // namespace journal
 
-namespace journal {
+// True for the bytes a JSON string must escape: '"', '\\' and the controls below 0x20.
+constexpr bool needs_json_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
 // Copies n <= 32 bytes as two overlapping loads and stores of the widest size that fits.
 inline void copy_short(char* d, const char* s, std::size_t n) {
   const auto two = [&]<std::size_t W>() {
@@ -133,10 +134,9 @@ class JsonKey {
   template <std::size_t N>
   consteval JsonKey(const char (&literal)[N])  // NOLINT: implicit, so that .num("atr", v) reads as before
       : data_(literal), size_(N - 1), clean_(true) {
-    for (std::size_t i = 0; i + 1 < N; ++i) {
-      const auto c = static_cast<unsigned char>(literal[i]);
-      if (c < 0x20 || c == '"' || c == '\\') throw "a journal key literal must need no JSON escape";
-    }
+    for (std::size_t i = 0; i + 1 < N; ++i)
+      if (journal::needs_json_escape(static_cast<unsigned char>(literal[i])))
+        throw "a journal key literal must need no JSON escape";
     if (N - 1 > kMaxLiteral) throw "a journal key literal is longer than 32 bytes";
   }
   // A key made at run time, escaped when written; `text` must outlive the JsonKey.
@@ -145,15 +145,12 @@ class JsonKey {
   // is written many times (a context column's name, in every signal's snapshot).
   static JsonKey checked(std::string_view text) {
     bool clean = text.size() <= kMaxLiteral;
-    for (const char ch : text) {
-      const auto c = static_cast<unsigned char>(ch);
-      clean = clean && c >= 0x20 && c != '"' && c != '\\';
-    }
+    for (const char c : text) clean = clean && !journal::needs_json_escape(static_cast<unsigned char>(c));
     return JsonKey(text.data(), text.size(), clean);
   }
 
   std::string_view view() const { return {data_, size_}; }
-  bool literal() const { return clean_; }  // checked: no escape, at most kMaxLiteral bytes
+  bool clean() const { return clean_; }  // checked: no escape, at most kMaxLiteral bytes
   static constexpr std::size_t kMaxLiteral = 32;
 
  private:
@@ -196,7 +193,7 @@ class EntryWriter {
       if (comma) out_->push_back(',');
       return;
     }
-    if (!k.literal()) return escaped_key(k.view(), comma);
+    if (!k.clean()) return escaped_key(k.view(), comma);
     const std::size_t n = k.view().size();
     char* q = out_->room(JsonKey::kMaxLiteral + 4);
     *q = ',';

@@ -1217,10 +1217,11 @@ class ParquetBarSource final : public BarSource {
     try {
       while (n < want) {
         if (pos_ < segment_end_ && no_nulls_) {
-          // A row group without nulls: rows straight from the columns, each validated in order.
-          // A usual row passes one expression against the time before it; any other row goes
-          // through accept(), which names what is wrong, with previous_ brought up to date first.
-          const std::size_t from = pos_, count = std::min(want - n, segment_end_ - pos_);
+          // A segment without nulls: rows straight from the pages, each validated in order. A
+          // usual row passes one expression against the time before it; any other row goes
+          // through accept(), which names what is wrong, with previous_ brought up to date first
+          // and the batch ending before it should it throw.
+          const std::size_t from = pos_, first = n, count = std::min(want - n, segment_end_ - pos_);
           const std::int64_t* t = time_.data() + (from - begin_[0]);
           const double *o = price_[1].data() + (from - begin_[1]), *h = price_[2].data() + (from - begin_[2]),
                        *l = price_[3].data() + (from - begin_[3]), *c = price_[4].data() + (from - begin_[4]),
@@ -1246,17 +1247,16 @@ class ParquetBarSource final : public BarSource {
               have_previous_ = true;
             }
             pos_ = from + k + 1;  // as one row at a time: a bad row is consumed, the rows before it kept
-            n += k;
+            n = first + k;
             accept(b, row_of(k));
-            n -= k;
             last = t[k];
           }
           previous_ = out[count - 1];
           previous_row_ = row_base_ + static_cast<std::int64_t>(from + count);
           have_previous_ = true;
           pos_ = from + count;
-          n += count;
-        } else if (next(batch_[n])) {  // nulls to resolve, or the next row group to load
+          n = first + count;
+        } else if (next(batch_[n])) {  // nulls to resolve, or the next pages to load
           ++n;
         } else {
           break;

@@ -377,12 +377,18 @@ struct TableWriter::Impl {
                                     : delta        ? Encoding::kDeltaBinaryPacked
                                                    : Encoding::kPlain;
     // The values of a page: PLAIN, PLAIN's bytes regrouped stream by stream, or deltas.
-    std::vector<std::int64_t> wide;
+    std::vector<std::int64_t> wide;  // INT32 values widened for the delta encoder
     const auto put_values = [&](Bytes& body, std::span<const T> page) {
       if constexpr (kInteger) {
         if (delta) {
-          wide.assign(page.begin(), page.end());
-          const Bytes packed = encode_delta_binary_packed(wide, static_cast<int>(sizeof(T) * 8));
+          std::span<const std::int64_t> values;
+          if constexpr (std::is_same_v<T, std::int64_t>) {
+            values = page;
+          } else {
+            wide.assign(page.begin(), page.end());
+            values = wide;
+          }
+          const Bytes packed = encode_delta_binary_packed(values, static_cast<int>(sizeof(T) * 8));
           body.insert(body.end(), packed.begin(), packed.end());
           return;
         }

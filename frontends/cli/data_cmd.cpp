@@ -2,8 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
 #include <filesystem>
+
+#include "backend/data/text.h"
 
 namespace st {
 
@@ -41,9 +42,7 @@ void print_report(const ImportReport& r, bool listed_as_errors, std::ostream& er
 int data_import(const DataCommandArgs& args, std::ostream& out, std::ostream& err) {
   ConvertOptions o;
   if (!import_options(args, o.import, err)) return 2;
-  std::string ext = std::filesystem::path(args.output).extension().string();
-  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (args.parquet_options && ext == ".csv") {
+  if (args.parquet_options && lower_ascii(std::filesystem::path(args.output).extension().string()) == ".csv") {
     err << fmt::format("error: --codec, --encoding and --row-group are Parquet settings; {} is a CSV file\n",
                        args.output);
     return 2;
