@@ -32,31 +32,70 @@ ShortestDigits shortest_digits(double value) {
   return d;
 }
 
+namespace {
+// |value| rounded to `precision` (1..15) significant digits in double arithmetic, where that is
+// what exact rounding gives. x = |value| * 10^s with an exact power of ten (|s| <= 22) is one
+// correctly rounded operation, and rounding is monotonic: against any number it can represent
+// exactly (10^precision, a halfway point k + 1/2 below 2^52), x lies on the same side as the exact
+// product, or on it. So comparing x decides, except when x lands on a halfway point: then the
+// exact product may lie on either side (or be a tie), and the caller takes the exact path. Most
+// reasons' values (ranges, ratios, prices with many digits) are decided here without Dragonbox.
+bool round_to_precision(double a, int precision, ShortestDigits& d) {
+  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  const int e2 = static_cast<int>(std::bit_cast<std::uint64_t>(a) >> 52) - 1023;  // a in [2^e2, 2^(e2+1))
+  int e10 = (e2 * 78913) >> 18;  // floor(e2 * log10(2)): floor(log10(a)) or one less
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const int s = precision - 1 - e10;
+    if (s > 22 || s < -22) return false;
+    const double x = s >= 0 ? a * kPow10[s] : a / kPow10[-s];  // in [10^(precision-1), 10^(precision+1))
+    if (x >= kPow10[precision]) {  // the estimate was one low
+      ++e10;
+      continue;
+    }
+    const double whole = std::floor(x), frac = x - whole;  // exact
+    if (frac == 0.5) return false;
+    double q = frac > 0.5 ? whole + 1 : whole;
+    if (q == kPow10[precision]) q = kPow10[precision - 1], ++e10;  // 99..9.7 -> 100..0
+    d.n = precision;
+    d.exp = e10 - (precision - 1);
+    write_digits_backwards(d.digits + precision, static_cast<std::uint64_t>(q), precision);
+    return true;
+  }
+  return false;
+}
+}  // namespace
+
 char* write_general(char* out, double value, int precision) {
   const auto by_fmt = [&] { return fmt::format_to(out, "{:.{}g}", value, precision); };
   // Normal doubles only: a subnormal's few bits make its shortest digits coarser than %g's.
   if (!std::isnormal(value) || precision < 1 || precision > 15) return by_fmt();
-  ShortestDigits d = shortest_digits(value);
-  // Rounding the shortest digits to `precision` is rounding the value itself, except when they
-  // end exactly on the halfway digit (then the value may lie on either side).
-  if (d.n == precision + 1 && d.digits[precision] == '5') return by_fmt();
-  if (value < 0) *out++ = '-';
-  int x = d.n + d.exp - 1;  // decimal exponent of the first digit
-  int n = d.n;
-  if (n > precision) {
-    n = precision;
-    if (d.digits[precision] >= '5') {  // round up, carrying
-      int k = n - 1;
-      while (k >= 0 && d.digits[k] == '9') d.digits[k--] = '0';
-      if (k >= 0) {
-        ++d.digits[k];
-      } else {  // 99..9 -> 100..0
-        d.digits[0] = '1';
-        ++x;
+  ShortestDigits d;
+  if (!round_to_precision(std::fabs(value), precision, d)) {
+    d = shortest_digits(value);
+    // Rounding the shortest digits to `precision` is rounding the value itself, except when they
+    // end exactly on the halfway digit (then the value may lie on either side).
+    if (d.n == precision + 1 && d.digits[precision] == '5') return by_fmt();
+    if (d.n > precision) {
+      const bool up = d.digits[precision] >= '5';
+      d.exp += d.n - precision;
+      d.n = precision;
+      if (up) {  // round up, carrying
+        int k = d.n - 1;
+        while (k >= 0 && d.digits[k] == '9') d.digits[k--] = '0';
+        if (k >= 0) {
+          ++d.digits[k];
+        } else {  // 99..9 -> 100..0
+          d.digits[0] = '1';
+          ++d.exp;
+        }
       }
     }
-    while (n > 1 && d.digits[n - 1] == '0') --n;  // %g drops trailing zeros
   }
+  if (value < 0) *out++ = '-';
+  const int x = d.n + d.exp - 1;  // decimal exponent of the first digit
+  int n = d.n;
+  while (n > 1 && d.digits[n - 1] == '0') --n;  // %g drops trailing zeros
   if (x < -4 || x >= precision) {  // d.ddd e+XX
     *out++ = d.digits[0];
     if (n > 1) {

@@ -42,6 +42,17 @@ TEST(WriteGeneral, IsFmtsGeneralFormat) {
     check(rng.uniform() * std::pow(10.0, static_cast<double>(rng.next() % 12) - 6), 6);  // ranges, ratios
     // Values whose 7th significant digit is 5 and then zeros in the shortest digits (halfway cases).
     check((static_cast<double>(rng.next() % 9000000 + 1000000) * 10 + 5) * std::pow(10.0, static_cast<double>(rng.next() % 20) - 14), 6);
+    // A few ulps either side of a halfway point and of a power of ten, at every precision: where
+    // rounding in double arithmetic can land on the wrong side.
+    if (i % 4 != 0) continue;
+    const int p = 1 + static_cast<int>(rng.next() % 15);
+    const double scale = std::pow(10.0, static_cast<double>(rng.next() % 30) - 15);
+    const double digits = std::pow(10.0, p - 1) + static_cast<double>(rng.next() % static_cast<std::uint64_t>(9 * std::pow(10.0, p - 1)));
+    for (const double base : {(digits + 0.5) * scale, std::pow(10.0, p) * scale, (std::pow(10.0, p) - 0.5) * scale}) {
+      double v = base;
+      for (int k = 0; k < 4; ++k) v = std::nextafter(v, 0.0);
+      for (int k = 0; k < 8; ++k, v = std::nextafter(v, HUGE_VAL)) check(v, p);
+    }
   }
 }
 

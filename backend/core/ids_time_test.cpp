@@ -46,6 +46,36 @@ TEST(Time, FormatsAndParsesIso8601) {
     EXPECT_FALSE(parse_iso(bad)) << bad;
 }
 
+// The journal's writer of times keeps the last date: its text must be format_iso's for every
+// time, in any order — the same day again, the next one, a jump back, fractions, before 1970,
+// the last days a Timestamp holds.
+TEST(Time, IsoTimeWriterWritesFormatIso) {
+  IsoTimeWriter writer;
+  std::uint64_t x = 88172645463325252ULL;
+  const auto next = [&] { return x ^= x << 13, x ^= x >> 7, x ^= x << 17; };
+  std::int64_t t = 946684800LL * kNsPerSecond;
+  for (int i = 0; i < 200000; ++i) {
+    const std::uint64_t r = next();
+    switch (r % 8) {
+      case 0: t += kNsPerMinute; break;
+      case 1: t += kNsPerDay - kNsPerSecond; break;
+      case 2: t -= static_cast<std::int64_t>(r >> 20) % (400 * kNsPerDay); break;
+      case 3: t = static_cast<std::int64_t>(r >> 3) % (1LL << 61) - (1LL << 60); break;  // fractions, far times
+      case 4: t = t / kNsPerSecond * kNsPerSecond + static_cast<std::int64_t>(r >> 40) % kNsPerSecond; break;
+      case 5: t = INT64_MAX - static_cast<std::int64_t>(r >> 20) % (2 * kNsPerDay); break;  // the last days (2262)
+      case 6: t = t / kNsPerSecond * kNsPerSecond; break;
+      default: t += kNsPerSecond * static_cast<std::int64_t>(r >> 50); break;
+    }
+    char a[48], b[48];
+    const std::size_t na = writer.write(Timestamp{t}, a), nb = format_iso(Timestamp{t}, b);
+    ASSERT_EQ(std::string_view(a, na), std::string_view(b, nb)) << "t = " << t;
+  }
+  char a[48];
+  EXPECT_EQ(std::string_view(a, writer.write(Timestamp{0}, a)), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(std::string_view(a, writer.write(Timestamp{kNsPerDay - kNsPerSecond}, a)), "1970-01-01T23:59:59Z");
+  EXPECT_EQ(std::string_view(a, writer.write(Timestamp{kNsPerDay}, a)), "1970-01-02T00:00:00Z");
+}
+
 TEST(Time, CivilDaysRoundTrip) {
   for (std::int64_t z = -800000; z < 800000; z += 997) {
     int y;

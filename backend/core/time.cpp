@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 
 namespace st {
 
@@ -79,6 +80,31 @@ std::size_t format_iso(Timestamp t, char* out) {
   out[n++] = 'Z';
   out[n] = '\0';
   return static_cast<std::size_t>(n);
+}
+
+std::size_t IsoTimeWriter::write(Timestamp t, char* out) {
+  if (t.ns < 0 || t.ns % kNsPerSecond != 0) return format_iso(t, out);  // (years end in 2262: 4 digits)
+  const std::int64_t secs = t.ns / kNsPerSecond, day = secs / 86400;
+  if (day != day_) {
+    char text[32];
+    format_iso(Timestamp{day * kNsPerDay}, text);
+    std::memcpy(date_, text, sizeof date_);
+    day_ = day;
+  }
+  const auto rem = static_cast<unsigned>(secs - day * 86400);
+  std::memcpy(out, date_, sizeof date_);
+  const auto two = [&](std::size_t at, unsigned v) {
+    out[at] = static_cast<char>('0' + v / 10);
+    out[at + 1] = static_cast<char>('0' + v % 10);
+  };
+  two(11, rem / 3600);
+  out[13] = ':';
+  two(14, rem / 60 % 60);
+  out[16] = ':';
+  two(17, rem % 60);
+  out[19] = 'Z';
+  out[20] = '\0';
+  return 20;
 }
 
 std::string format_iso(Timestamp t) {

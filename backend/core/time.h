@@ -25,6 +25,16 @@ constexpr std::int64_t kNsPerDay = 24 * kNsPerHour;
 std::string format_iso(Timestamp t);
 // Writes the same text into `out` (at least 32 bytes); returns the length.
 std::size_t format_iso(Timestamp t, char* out);
+// format_iso for a stream of times close together (a journal's): the date of the last day written
+// is kept, so a whole second on that day costs its time of day only. Same text as format_iso.
+class IsoTimeWriter {
+ public:
+  std::size_t write(Timestamp t, char* out);
+
+ private:
+  std::int64_t day_ = -1;  // days since 1970-01-01 of date_; -1: none
+  char date_[11] = {};     // "YYYY-MM-DDT"
+};
 // Accepts "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.fff…]]" with 'T' or ' ', optional 'Z' or ±HH:MM.
 std::optional<Timestamp> parse_iso(std::string_view text);
 // A UTC offset "+01:00" / "-05:30" in seconds east of UTC; "", "0" and "Z" are 0. nullopt when

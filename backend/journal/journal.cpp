@@ -206,7 +206,7 @@ EntryWriter StrategyJournal::entry(Timestamp t, std::string_view event_type, con
   auto r = std::to_chars(buf, buf + sizeof buf, seq_ + 1);
   line_.append(buf, r.ptr);
   line_ += ",\"timestamp\":\"";
-  line_ += times_.get(t.ns, [&](char* out) { return out + format_iso(t, out); });
+  line_ += times_.get(t.ns, [&](char* out) { return out + iso_.write(t, out); });
   line_ += "\",\"event_type\":";
   journal::append_json_string(line_, event_type);
   line_ += ",\"opportunity_id\":";

@@ -234,6 +234,7 @@ class StrategyJournal {
   journal::Line line_;
   bool open_ = false;
   journal::RecentTexts<std::int64_t, 1, 32> times_;                       // format_iso: <= 32 bytes
+  IsoTimeWriter iso_;
   journal::RecentTexts<std::uint64_t, 4, journal::kMaxShortest> numbers_;  // by the double's bits
   journal::RecentTexts<Uuid, 4, 38> ids_;                                  // quoted
 };
