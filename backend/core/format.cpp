@@ -26,6 +26,7 @@ ShortestDigits shortest_digits(double value) {
     sig = dec.significand;
     d.exp = dec.exponent;  // value = sig * 10^exp, sig < 10^17
   }
+  while (sig % 10000 == 0) sig /= 10000, d.exp += 4;  // a price's 10^8 path leaves 4-7 zeros
   while (sig % 10 == 0) sig /= 10, ++d.exp;
   d.n = decimal_digits(sig);
   write_digits_backwards(d.digits + d.n, sig, d.n);

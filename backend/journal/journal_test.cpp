@@ -231,7 +231,7 @@ TEST(StrategyJournal, UnbalancedEntryIsRefusedAndUncommittedEntriesAreDropped) {
   MemoryJournalPersistor out;
   StrategyJournal j(out);
   EXPECT_THROW(j.entry(Timestamp{}, "X", {}).begin_object("o").commit(), Error);
-  { auto dropped = j.entry(Timestamp{}, "DROPPED", {}); }
+  { [[maybe_unused]] auto dropped = j.entry(Timestamp{}, "DROPPED", {}); }
   j.entry(Timestamp{}, "KEPT", {}).commit();
   ASSERT_EQ(out.lines().size(), 1u);
   EXPECT_NE(out.lines()[0].find("\"seq\":1,"), std::string::npos);

@@ -98,8 +98,9 @@ void expect_readable_state(const fs::path& link_dir, int kill) {
   bool have_previous = false;
   std::size_t n = 0;
   while (std::getline(in, line)) {
-    if (have_previous)
+    if (have_previous) {
       EXPECT_TRUE(nlohmann::json::accept(previous)) << "kill " << kill << ": journal line " << n << " is not whole";
+    }
     previous = line;
     have_previous = true;
     ++n;
