@@ -1,5 +1,6 @@
 #include "backend/core/format.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -130,6 +131,30 @@ char* write_general(char* out, double value, int precision) {
   *out++ = '.';
   std::memcpy(out, d.digits + x + 1, static_cast<std::size_t>(n - x - 1));
   return out + (n - x - 1);
+}
+
+char* write_fixed(char* out, double value, int decimals) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const double a = std::fabs(value);
+  if (decimals < 0 || decimals > 15 || !(a < 0x1p52)) return fmt::format_to(out, "{:.{}f}", value, decimals);
+  // x = a x 10^decimals is one correctly rounded product; below 2^52 the halfway points k + 1/2
+  // are exact, and rounding is monotonic, so x falls on the exact product's side of each, or on
+  // it: only then may the exact product lie on either side (fmt decides).
+  const double x = a * kPow10[decimals];
+  if (!(x < 0x1p52)) return fmt::format_to(out, "{:.{}f}", value, decimals);
+  const double whole = std::floor(x), frac = x - whole;  // exact
+  if (frac == 0.5) return fmt::format_to(out, "{:.{}f}", value, decimals);
+  const auto q = static_cast<std::uint64_t>(frac > 0.5 ? whole + 1 : whole);
+  if (std::signbit(value)) *out++ = '-';
+  const int n = std::max(decimal_digits(q), decimals + 1);  // at least "0." before the decimals
+  char digits[24];
+  write_digits_backwards(digits + n, q, n);  // zero-padded on the left
+  std::memcpy(out, digits, static_cast<std::size_t>(n - decimals));
+  out += n - decimals;
+  if (decimals == 0) return out;
+  *out++ = '.';
+  std::memcpy(out, digits + n - decimals, static_cast<std::size_t>(decimals));
+  return out + decimals;
 }
 
 }  // namespace st

@@ -61,4 +61,11 @@ ShortestDigits shortest_digits(double value);
 // 32 bytes. format_test checks it against fmt on millions of values.
 char* write_general(char* out, double value, int precision);
 
+// Writes `value` as fmt::format("{:.<decimals>f}", value) does (that many digits after the point,
+// correctly rounded, the sign kept on a negative value that rounds to zero), without fmt's
+// float machinery when |value| x 10^decimals is below 2^52. `out` has room for
+// max_fixed_chars(decimals) bytes; format_test checks it against fmt on millions of values.
+char* write_fixed(char* out, double value, int decimals);
+constexpr std::size_t max_fixed_chars(int decimals) { return 320 + static_cast<std::size_t>(decimals); }
+
 }  // namespace st

@@ -56,5 +56,33 @@ TEST(WriteGeneral, IsFmtsGeneralFormat) {
   }
 }
 
+// The equity curve's drawdown column is written with six decimals on every bar, the same way.
+TEST(WriteFixed, IsFmtsFixedFormat) {
+  std::string buffer(max_fixed_chars(15), '\0');
+  const auto check = [&](double v, int decimals) {
+    const std::string actual(buffer.data(), write_fixed(buffer.data(), v, decimals));
+    ASSERT_EQ(actual, fmt::format("{:.{}f}", v, decimals))
+        << "bits " << std::bit_cast<std::uint64_t>(v) << " decimals " << decimals;
+  };
+  for (int decimals = 0; decimals <= 15; ++decimals) {
+    for (double v : {0.0, -0.0, 1.0, -1.0, 0.5, 1.5, 2.5, -0.5, 0.125, 0.1, 1e-7, -1e-7, 4.9999995, 99.9999995, 0x1p52,
+                     0x1p52 - 1, 0x1p53 + 2, 1e20, 1.7976931348623157e308, 5e-324, std::nan(""), HUGE_VAL, -HUGE_VAL})
+      check(v, decimals);
+  }
+  Xoshiro256 rng(11);
+  for (int i = 0; i < 150000; ++i) {
+    const int decimals = static_cast<int>(rng.next() % 16);
+    const double v = std::bit_cast<double>(rng.next());
+    if (std::fabs(v) < 1e30) check(v, decimals);  // larger ones take fmt's path, hundreds of digits
+    check(rng.uniform() * 100, 6);  // drawdown percentages
+    check((rng.uniform() - 0.5) * std::pow(10.0, static_cast<double>(rng.next() % 24) - 8), decimals);
+    // A few ulps either side of a halfway point k + 1/2 at `decimals`.
+    const double halfway = (static_cast<double>(rng.next() % 100000000) + 0.5) / std::pow(10.0, decimals);
+    double v2 = halfway;
+    for (int k = 0; k < 4; ++k) v2 = std::nextafter(v2, 0.0);
+    for (int k = 0; k < 8; ++k, v2 = std::nextafter(v2, HUGE_VAL)) check(rng.next() % 2 ? v2 : -v2, decimals);
+  }
+}
+
 }  // namespace
 }  // namespace st

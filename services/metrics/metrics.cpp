@@ -44,20 +44,64 @@ std::optional<double> stdev(const std::vector<double>& v, int ddof) {
 
 }  // namespace
 
-std::vector<double> daily_returns(const std::vector<EquityPoint>& equity, double initial_equity) {
-  std::vector<double> out;
-  double prev = initial_equity;
-  for (std::size_t i = 0; i < equity.size(); ++i) {
-    const bool last_of_day = i + 1 == equity.size() || day_of(equity[i + 1].time) != day_of(equity[i].time);
-    if (!last_of_day) continue;
-    out.push_back(prev != 0 ? equity[i].equity / prev - 1.0 : 0.0);
-    prev = equity[i].equity;
+void EquityCurveStats::add(const EquityPoint& p) {
+  const std::int64_t day = day_of(p.time);
+  if (bars_ == 0) {
+    first_ = p.time;
+    peak_ = initial_;
+    peak_time_ = p.time;
+  } else if (day != day_) {  // the previous bar closed its day
+    daily_.push_back(prev_close_ != 0 ? last_equity_ / prev_close_ - 1.0 : 0.0);
+    prev_close_ = last_equity_;
   }
+  ++bars_;
+  in_market_ += p.in_market;
+  if (!weekend_) {
+    const std::int64_t weekday = ((day % 7) + 7 + 4) % 7;  // 0 = Sunday
+    weekend_ = weekday == 0 || weekday == 6;
+  }
+  day_ = day;
+  last_ = p.time;
+  last_equity_ = p.equity;
+  // Max drawdown on every bar's mark-to-market equity, from the initial equity on; it has
+  // recovered at the first bar after its trough back at its peak's value.
+  if (max_dd_.peak && !max_dd_.recovery && p.equity >= dd_peak_value_) max_dd_.recovery = p.time;
+  if (p.equity >= peak_) {
+    peak_ = p.equity;
+    peak_time_ = p.time;
+    return;
+  }
+  const double dd = 1.0 - p.equity / peak_;
+  if (dd > max_dd_.depth) {
+    max_dd_.depth = dd;
+    max_dd_.peak = peak_time_;
+    max_dd_.trough = p.time;
+    max_dd_.recovery.reset();
+    dd_peak_value_ = peak_;
+  }
+}
+
+std::vector<double> EquityCurveStats::daily_returns() const {
+  std::vector<double> out = daily_;
+  if (bars_ > 0) out.push_back(prev_close_ != 0 ? last_equity_ / prev_close_ - 1.0 : 0.0);
   return out;
+}
+
+std::vector<double> daily_returns(const std::vector<EquityPoint>& equity, double initial_equity) {
+  EquityCurveStats stats(initial_equity);
+  for (const auto& p : equity) stats.add(p);
+  return stats.daily_returns();
 }
 
 Metrics compute_metrics(const std::vector<EquityPoint>& equity, double initial_equity,
                         const std::vector<TradeResult>& trades, const MetricsSettings& settings) {
+  EquityCurveStats stats(initial_equity);
+  for (const auto& p : equity) stats.add(p);
+  return compute_metrics(stats, trades, settings);
+}
+
+Metrics compute_metrics(const EquityCurveStats& equity, const std::vector<TradeResult>& trades,
+                        const MetricsSettings& settings) {
   Metrics m;
   m.settings = settings;
   // Annualization: stated, and derived from the data when not configured.
@@ -65,59 +109,26 @@ Metrics compute_metrics(const std::vector<EquityPoint>& equity, double initial_e
     m.annualization = settings.annualization;
     m.annualization_reason = "configured";
   } else {
-    bool weekend = false;
-    for (const auto& p : equity) {
-      const std::int64_t weekday = ((day_of(p.time) % 7) + 7 + 4) % 7;  // 0 = Sunday
-      if (weekday == 0 || weekday == 6) {
-        weekend = true;
-        break;
-      }
-    }
-    m.annualization = weekend ? 365 : 252;
-    m.annualization_reason = weekend ? "auto: the data has weekend bars (24/7 market)" : "auto: no weekend bars (exchange calendar)";
+    m.annualization = equity.weekend_ ? 365 : 252;
+    m.annualization_reason =
+        equity.weekend_ ? "auto: the data has weekend bars (24/7 market)" : "auto: no weekend bars (exchange calendar)";
   }
   const double T = m.annualization;
-  if (!equity.empty() && initial_equity > 0) {
-    const double end = equity.back().equity;
+  const double initial_equity = equity.initial_;
+  if (equity.bars_ > 0 && initial_equity > 0) {
+    const double end = equity.last_equity_;
     m.total_return = end / initial_equity - 1.0;
-    const double days = static_cast<double>(equity.back().time.ns - equity.front().time.ns) / kNsPerDay;
+    const double days = static_cast<double>(equity.last_.ns - equity.first_.ns) / kNsPerDay;
     if (days > 0 && end > 0) m.cagr = std::pow(end / initial_equity, 365.0 / days) - 1.0;
-    // Max drawdown on every bar's mark-to-market equity, from the initial equity on.
-    double peak = initial_equity, dd_peak_value = 0;
-    Timestamp peak_time = equity.front().time;
-    std::size_t trough_index = 0;
-    for (std::size_t i = 0; i < equity.size(); ++i) {
-      const auto& p = equity[i];
-      if (p.equity >= peak) {
-        peak = p.equity;
-        peak_time = p.time;
-        continue;
-      }
-      const double dd = 1.0 - p.equity / peak;
-      if (dd > m.max_drawdown.depth) {
-        m.max_drawdown.depth = dd;
-        m.max_drawdown.peak = peak_time;
-        m.max_drawdown.trough = p.time;
-        dd_peak_value = peak;
-        trough_index = i;
-      }
-    }
-    if (m.max_drawdown.peak)
-      for (std::size_t i = trough_index + 1; i < equity.size(); ++i)
-        if (equity[i].equity >= dd_peak_value) {
-          m.max_drawdown.recovery = equity[i].time;
-          break;
-        }
+    m.max_drawdown = equity.max_dd_;
     if (m.max_drawdown.peak) {
-      const Timestamp until = m.max_drawdown.recovery.value_or(equity.back().time);
+      const Timestamp until = m.max_drawdown.recovery.value_or(equity.last_);
       m.max_drawdown.duration_days = (until.ns - m.max_drawdown.peak->ns) / kNsPerDay;
     }
-    std::size_t in = 0;
-    for (const auto& p : equity) in += p.in_market;
-    m.exposure = static_cast<double>(in) / static_cast<double>(equity.size());
+    m.exposure = static_cast<double>(equity.in_market_) / static_cast<double>(equity.bars_);
   }
   // Ratios on daily returns.
-  const std::vector<double> r = daily_returns(equity, initial_equity);
+  const std::vector<double> r = equity.daily_returns();
   m.return_samples = r.size();
   const double rf_p = settings.risk_free_rate / T;
   if (r.size() >= 2) {

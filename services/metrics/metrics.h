@@ -65,11 +65,42 @@ struct Metrics {
   MetricsSettings settings;
 };
 
+// What the metrics need of the equity curve, kept as the bars stream by: a run of any length
+// holds one number per day (the daily returns) and a few running values, not the curve.
+class EquityCurveStats {
+ public:
+  explicit EquityCurveStats(double initial_equity) : initial_(initial_equity), prev_close_(initial_equity) {}
+  void add(const EquityPoint& p);
+
+  double initial_equity() const { return initial_; }
+  std::size_t bars() const { return bars_; }
+  // The daily mark-to-market returns the ratios use: the last equity of each UTC day against the
+  // previous day's (the initial equity before the first day).
+  std::vector<double> daily_returns() const;
+
+ private:
+  friend Metrics compute_metrics(const EquityCurveStats&, const std::vector<TradeResult>&, const MetricsSettings&);
+  double initial_;
+  std::size_t bars_ = 0, in_market_ = 0;
+  bool weekend_ = false;
+  Timestamp first_, last_;
+  double last_equity_ = 0;
+  std::int64_t day_ = 0;     // UTC day of the last bar
+  double prev_close_;        // the previous day's last equity
+  std::vector<double> daily_;  // returns of the days before the last bar's
+  // Max drawdown: the running peak, the deepest drawdown so far and its recovery.
+  double peak_ = 0;
+  Timestamp peak_time_;
+  double dd_peak_value_ = 0;
+  Drawdown max_dd_;
+};
+
+Metrics compute_metrics(const EquityCurveStats& equity, const std::vector<TradeResult>& trades,
+                        const MetricsSettings& settings);
 // `initial_equity` is the equity before the first bar.
 Metrics compute_metrics(const std::vector<EquityPoint>& equity, double initial_equity,
                         const std::vector<TradeResult>& trades, const MetricsSettings& settings);
 
-// The daily mark-to-market returns the ratios use (exposed for tests and the report).
 std::vector<double> daily_returns(const std::vector<EquityPoint>& equity, double initial_equity);
 
 // {"metrics": {...}, "conventions": {...}}: every value with the convention it uses.

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 namespace st {
 namespace {
@@ -155,6 +156,53 @@ TEST(Metrics, IntradayBarsAreSampledAtTheLastBarOfEachDay) {
   ASSERT_EQ(r.size(), 2u);
   EXPECT_NEAR(r[0], 123.0 / 100 - 1, 1e-15);
   EXPECT_NEAR(r[1], 147.0 / 123 - 1, 1e-15);
+}
+
+TEST(Metrics, StreamedDrawdownMatchesTheDefinitionOnRandomCurves) {
+  // The curve is summarized bar by bar (EquityCurveStats); here the drawdown is found from its
+  // definition over all pairs of bars: the largest 1 - e[j] / max(initial, e[0..j]), its peak the
+  // last bar at that maximum (the initial equity counts as the first bar's), recovery the first bar
+  // after the trough back at the peak's value.
+  std::mt19937_64 rng(7);
+  for (int round = 0; round < 300; ++round) {
+    const int n = 1 + static_cast<int>(rng() % 60);
+    std::vector<EquityPoint> eq;
+    double v = 100;
+    for (int i = 0; i < n; ++i) {
+      v = std::max(1.0, v + static_cast<double>(static_cast<int>(rng() % 21) - 10));  // integer steps: ties happen
+      eq.push_back({Timestamp{day(0).ns + i * kNsPerHour * 7}, v, rng() % 2 == 0});
+    }
+    double depth = 0, peak_value = 0;
+    int peak_at = -1, trough_at = -1;
+    for (int j = 0; j < n; ++j) {
+      double peak = 100;
+      int at = 0;
+      for (int i = 0; i <= j; ++i)
+        if (eq[i].equity >= peak) peak = eq[i].equity, at = i;
+      const double dd = 1 - eq[j].equity / peak;
+      if (dd > depth) depth = dd, peak_value = peak, peak_at = at, trough_at = j;
+    }
+    const Metrics m = compute_metrics(eq, 100, {}, {});
+    ASSERT_EQ(m.max_drawdown.depth, depth) << "round " << round;
+    if (trough_at < 0) {
+      EXPECT_FALSE(m.max_drawdown.peak);
+      continue;
+    }
+    EXPECT_EQ(m.max_drawdown.peak->ns, eq[peak_at].time.ns) << "round " << round;
+    EXPECT_EQ(m.max_drawdown.trough->ns, eq[trough_at].time.ns) << "round " << round;
+    int recovered = -1;
+    for (int k = trough_at + 1; k < n && recovered < 0; ++k)
+      if (eq[k].equity >= peak_value) recovered = k;
+    if (recovered < 0) {
+      EXPECT_FALSE(m.max_drawdown.recovery) << "round " << round;
+    } else {
+      ASSERT_TRUE(m.max_drawdown.recovery) << "round " << round;
+      EXPECT_EQ(m.max_drawdown.recovery->ns, eq[recovered].time.ns) << "round " << round;
+    }
+    std::size_t in = 0;
+    for (const auto& p : eq) in += p.in_market;
+    EXPECT_EQ(m.exposure, static_cast<double>(in) / n);
+  }
 }
 
 }  // namespace

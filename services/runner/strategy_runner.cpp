@@ -10,6 +10,7 @@
 
 #include "backend/assembly/component_builder.h"
 #include "backend/core/atomic_file.h"
+#include "backend/core/format.h"
 #include "backend/data/csv.h"
 #include "backend/data/synth.h"
 #include "backend/dataio/import.h"
@@ -28,6 +29,9 @@ namespace st {
 namespace fs = std::filesystem;
 
 namespace {
+
+// Room for one row of equity.csv: a time (format_iso), two decimals, six-decimal drawdown, commas.
+constexpr std::size_t kMaxEquityRow = 32 + 2 * Decimal::kMaxChars + max_fixed_chars(6) + 4;
 
 // Events an execution worker can take (EVENT_DRIVEN subscriptions).
 enum ExecEvent : std::uint32_t {
@@ -249,7 +253,6 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   std::int64_t opportunities_ = 0, rejected_ = 0, threats_ = 0;
   std::map<std::string, std::int64_t> by_reason_, by_threat_;
   double peak_equity_ = 0, max_dd_ = 0;
-  std::vector<EquityPoint> curve_;
 };
 
 // The per-bar worker tasks handed to the operators are forced inline (GNU attribute on the
@@ -697,6 +700,9 @@ LinkSummary LinkRun::run() {
   wire(bus);
 
   std::ofstream equity;
+  std::string equity_rows;  // equity.csv's rows, written to the file 64 KiB at a time
+  IsoTimeWriter equity_times;
+  EquityCurveStats curve(initial);  // what the metrics need of the curve, not the curve
   std::unique_ptr<EquityParquetWriter> equity_parquet;
   if (options_.write_outputs && options_.parquet_outputs)
     equity_parquet = std::make_unique<EquityParquetWriter>((dir / "equity.parquet").string(), bc.cash_decimals);
@@ -735,14 +741,31 @@ LinkSummary LinkRun::run() {
       if (!outputs) return;
       if (options_.checkpoint_bars > 0 && done % options_.checkpoint_bars == 0)
         checkpoint(dir, false);
-      const double eq = ledger_->equity().to_double();
-      curve_.push_back({ctx.time(), eq, !ledger_->open_positions().empty()});
+      const Decimal cash = ledger_->cash(), equity_now = ledger_->equity();
+      const double eq = equity_now.to_double();
+      curve.add({ctx.time(), eq, !ledger_->open_positions().empty()});
       peak_equity_ = std::max(peak_equity_, eq);
       const double dd = peak_equity_ > 0 ? (peak_equity_ - eq) / peak_equity_ * 100.0 : 0.0;
       max_dd_ = std::max(max_dd_, dd);
-      equity << format_iso(ctx.time()) << ',' << ledger_->cash().to_string() << ',' << ledger_->equity().to_string()
-             << ',' << fmt::format("{:.6f}", dd) << '\n';
-      if (equity_parquet) equity_parquet->add(ctx.time(), ledger_->cash(), ledger_->equity(), dd);
+      // timestamp,cash,equity,drawdown_percent: the text of format_iso, Decimal::to_string and
+      // {:.6f}, written in place.
+      const std::size_t at = equity_rows.size();
+      equity_rows.resize(at + kMaxEquityRow);
+      char* const row = equity_rows.data() + at;
+      char* p = row + equity_times.write(ctx.time(), row);
+      *p++ = ',';
+      p = cash.write(p);
+      *p++ = ',';
+      p = equity_now.write(p);
+      *p++ = ',';
+      p = write_fixed(p, dd, 6);
+      *p++ = '\n';
+      equity_rows.resize(static_cast<std::size_t>(p - equity_rows.data()));
+      if (equity_rows.size() >= (1 << 16)) {
+        equity.write(equity_rows.data(), static_cast<std::streamsize>(equity_rows.size()));
+        equity_rows.clear();
+      }
+      if (equity_parquet) equity_parquet->add(ctx.time(), cash, equity_now, dd);
     };
     s.bars = env.run(on_bar, hook || outputs);
   } catch (...) {
@@ -832,9 +855,10 @@ LinkSummary LinkRun::run() {
   ms.convention = parse_metrics_convention(cfg_.platform.metrics_convention).value_or(MetricsConvention::kDefault);
   ms.annualization = cfg_.platform.metrics_annualization;
   ms.risk_free_rate = cfg_.platform.metrics_risk_free_rate;
-  s.metrics = compute_metrics(curve_, initial, results, ms);
+  s.metrics = compute_metrics(curve, results, ms);
   // Outputs replace their files atomically, the journal's sync and ledger.json last of all but
   // the report: a run whose ledger.json says "final" has all its outputs.
+  equity.write(equity_rows.data(), static_cast<std::streamsize>(equity_rows.size()));
   equity.close();
   if (!equity) throw Error(fmt::format("{}: cannot write the equity curve", (dir / "equity.csv.partial").string()));
   rename_durable((dir / "equity.csv.partial").string(), (dir / "equity.csv").string());
