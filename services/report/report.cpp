@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <cmath>
 #include <filesystem>
@@ -12,6 +13,7 @@
 
 #include "backend/core/atomic_file.h"
 #include "backend/core/diagnostics.h"
+#include "backend/data/line_reader.h"
 #include "backend/journal/reader.h"
 
 namespace st {
@@ -27,12 +29,19 @@ std::string slurp(const fs::path& p) {
   return s.str();
 }
 
-std::vector<std::string> split(const std::string& line) {
+void require_file(const std::string& path) {
+  if (!fs::is_regular_file(path))
+    throw Error(fmt::format("{}: cannot open (is this a run directory of `s1mpletrader backtest`?)", path));
+}
+
+std::vector<std::string> split(std::string_view line) {
   std::vector<std::string> out;
-  std::stringstream s(line);
-  for (std::string f; std::getline(s, f, ',');) out.push_back(f);
-  if (!line.empty() && line.back() == ',') out.emplace_back();
-  return out;
+  for (std::size_t from = 0;;) {
+    const std::size_t comma = line.find(',', from);
+    out.emplace_back(line.substr(from, comma - from));
+    if (comma == line.npos) return out;
+    from = comma + 1;
+  }
 }
 
 std::string esc(std::string_view text) {
@@ -69,36 +78,14 @@ std::string fmt_value(const nlohmann::ordered_json& v) {
   return esc(v.dump());
 }
 
-// Min/max-per-bucket downsampling of a series, keeping its order.
-std::vector<std::pair<std::size_t, double>> downsample(const std::vector<double>& v, std::size_t max_points) {
-  std::vector<std::pair<std::size_t, double>> out;
-  if (v.size() <= max_points) {
-    for (std::size_t i = 0; i < v.size(); ++i) out.emplace_back(i, v[i]);
-    return out;
-  }
-  const std::size_t buckets = max_points / 2;
-  for (std::size_t b = 0; b < buckets; ++b) {
-    const std::size_t lo = b * v.size() / buckets, hi = (b + 1) * v.size() / buckets;
-    std::size_t imin = lo, imax = lo;
-    for (std::size_t i = lo; i < hi; ++i) {
-      if (v[i] < v[imin]) imin = i;
-      if (v[i] > v[imax]) imax = i;
-    }
-    out.emplace_back(std::min(imin, imax), v[std::min(imin, imax)]);
-    if (imin != imax) out.emplace_back(std::max(imin, imax), v[std::max(imin, imax)]);
-  }
-  return out;
-}
-
-std::string svg_chart(const std::string& id, const std::string& title, const std::vector<double>& values,
-                      const std::vector<std::string>& times, const char* color, bool fill_down) {
+std::string svg_chart(const std::string& id, const std::string& title, const ChartSeries& values,
+                      const std::string& first_time, const std::string& last_time, const char* color, bool fill_down) {
   constexpr double W = 1000, H = 260, L = 70, R = 10, T = 24, B = 28;
-  if (values.empty()) return "<p>No data.</p>";
-  const auto pts = downsample(values, kMaxChartPoints);
-  double lo = values[0], hi = values[0];
-  for (double x : values) lo = std::min(lo, x), hi = std::max(hi, x);
+  if (values.count == 0) return "<p>No data.</p>";
+  const auto& pts = values.points;
+  double lo = values.lo, hi = values.hi;
   if (hi == lo) hi = lo + 1;
-  const double n = static_cast<double>(std::max<std::size_t>(values.size() - 1, 1));
+  const double n = static_cast<double>(std::max<std::size_t>(values.count - 1, 1));
   auto X = [&](std::size_t i) { return L + (W - L - R) * static_cast<double>(i) / n; };
   auto Y = [&](double v) { return T + (H - T - B) * (1 - (v - lo) / (hi - lo)); };
   std::string path;
@@ -115,15 +102,61 @@ std::string svg_chart(const std::string& id, const std::string& title, const std
   }
   out += fmt::format("<text x=\"{}\" y=\"{}\" class=\"axis\">{}</text><text x=\"{}\" y=\"{}\" class=\"axis\" "
                      "text-anchor=\"end\">{}</text>",
-                     L, H - 8, esc(times.front().substr(0, 10)), W - R, H - 8, esc(times.back().substr(0, 10)));
+                     L, H - 8, esc(first_time.substr(0, 10)), W - R, H - 8, esc(last_time.substr(0, 10)));
   if (fill_down)
     out += fmt::format("<polygon points=\"{:.1f},{:.1f} {}{:.1f},{:.1f}\" fill=\"{}\" fill-opacity=\"0.25\"/>", X(0), Y(hi),
-                       path, X(values.size() - 1), Y(hi), color);
+                       path, X(values.count - 1), Y(hi), color);
   out += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.2\"/></svg>", path, color);
   return out;
 }
 
 }  // namespace
+
+EquityReducer::Bucketing::Bucketing(ChartSeries& s, std::size_t n)
+    : series(s), rows(n), buckets(kMaxChartPoints / 2), end(n / (kMaxChartPoints / 2)) {}
+
+void EquityReducer::Bucketing::add(double v) {
+  ChartSeries& s = series;
+  const std::size_t i = s.count++;
+  s.lo = i == 0 ? v : std::min(s.lo, v);
+  s.hi = i == 0 ? v : std::max(s.hi, v);
+  if (rows <= kMaxChartPoints) {  // every value is a point
+    s.points.emplace_back(i, v);
+    return;
+  }
+  if (fresh) {
+    imin = imax = i;
+    vmin = vmax = v;
+    fresh = false;
+  } else {
+    if (v < vmin) imin = i, vmin = v;
+    if (v > vmax) imax = i, vmax = v;
+  }
+  if (i + 1 != end) return;
+  s.points.emplace_back(std::min(imin, imax), imin < imax ? vmin : vmax);
+  if (imin != imax) s.points.emplace_back(std::max(imin, imax), imin < imax ? vmax : vmin);
+  ++bucket;
+  end = (bucket + 1) * rows / buckets;
+  fresh = true;
+}
+
+EquityReducer::EquityReducer(ReportData& data, std::size_t rows)
+    : data_(data), equity_(data.equity, rows), drawdown_(data.drawdown, rows) {}
+
+void EquityReducer::add(std::string_view time, double equity) {
+  if (equity_.series.count == 0) data_.first_time = time;
+  // A month ends at the row before one of the next month.
+  const std::string_view month = time.substr(0, 7);
+  if (data_.month_ends.empty() || data_.month_ends.back().first != month) data_.month_ends.emplace_back(month, equity);
+  data_.month_ends.back().second = equity;
+  if (data_.last_time.size() == time.size())  // same length: copied in place, no allocation
+    std::copy(time.begin(), time.end(), data_.last_time.begin());
+  else
+    data_.last_time = time;
+  equity_.add(equity);
+  peak_ = std::max(peak_, equity);
+  drawdown_.add(peak_ > 0 ? -(peak_ - equity) / peak_ * 100.0 : 0.0);
+}
 
 ReportData read_report_data(const std::string& link_dir) {
   const fs::path dir(link_dir);
@@ -134,23 +167,50 @@ ReportData read_report_data(const std::string& link_dir) {
     throw Error(fmt::format("{}: corrupt summary at byte {}: {}", (dir / "summary.json").string(), e.byte, e.what()));
   }
   {
-    std::stringstream s(slurp(dir / "equity.csv"));
-    std::string line;
-    std::getline(s, line);  // header
-    int n = 1;
-    while (std::getline(s, line)) {
-      ++n;
-      const auto f = split(line);
-      if (f.size() < 3) throw Error(fmt::format("{}:{}: expected timestamp,cash,equity,...", (dir / "equity.csv").string(), n));
-      d.equity.emplace_back(f[0], std::strtod(f[2].c_str(), nullptr));
+    // Two passes over equity.csv: its rows are counted first (the charts' buckets depend on the
+    // count), then reduced as they are read; nothing per row is kept.
+    const std::string path = (dir / "equity.csv").string();
+    require_file(path);
+    std::size_t rows = 0;
+    {
+      LineReader in(path);
+      std::string_view line;
+      while (in.next(line)) rows += in.line() > 1 && !line.empty();
     }
+    EquityReducer reducer(d, rows);
+    LineReader in(path);
+    std::string_view line;
+    in.next(line);  // header
+    while (in.next(line)) {
+      if (line.empty()) continue;
+      // timestamp,cash,equity,...
+      const std::size_t c1 = line.find(','), c2 = c1 == line.npos ? c1 : line.find(',', c1 + 1);
+      const std::size_t c3 = c2 == line.npos ? c2 : std::min(line.find(',', c2 + 1), line.size());
+      const auto where = [&](std::string_view what) {
+        return Error(fmt::format("{}:{}: expected timestamp,cash,equity,drawdown_percent: {}", path, in.line(), what));
+      };
+      if (c2 == line.npos) throw where("fewer than three columns");
+      const std::string_view time = line.substr(0, c1), equity = line.substr(c2 + 1, c3 - c2 - 1);
+      if (time.size() < 10 || time[4] != '-' || time[7] != '-' || time[5] < '0' || time[5] > '1' || time[6] < '0' ||
+          time[6] > '9')
+        throw where(fmt::format("timestamp \"{}\" is not YYYY-MM-DD...", time));
+      double value = 0;
+      const auto [end, ec] = std::from_chars(equity.data(), equity.data() + equity.size(), value);
+      if (ec != std::errc() || end != equity.data() + equity.size())
+        throw where(fmt::format("equity \"{}\" is not a number", equity));
+      reducer.add(time, value);
+    }
+    if (d.equity.count != rows) throw Error(fmt::format("{}: changed while it was read", path));
   }
   {
-    std::stringstream s(slurp(dir / "trades.csv"));
-    std::string line;
-    std::getline(s, line);
-    const auto header = split(line);
-    while (std::getline(s, line)) {
+    const std::string path = (dir / "trades.csv").string();
+    require_file(path);
+    LineReader in(path);
+    std::string_view line;
+    std::vector<std::string> header;
+    if (in.next(line)) header = split(line);
+    while (in.next(line)) {
+      if (line.empty()) continue;
       const auto f = split(line);
       std::map<std::string, std::string> row;
       for (std::size_t i = 0; i < header.size() && i < f.size(); ++i) row[header[i]] = f[i];
@@ -161,15 +221,13 @@ ReportData read_report_data(const std::string& link_dir) {
   // STOP_MOVED); the journal's fixed field order makes the event type easy to find.
   {
     const std::string path = (dir / "journal.jsonl").string();
-    const std::string text = slurp(path);
+    require_file(path);
     static const char* kWanted[] = {"\"OPPORTUNITY_DETECTED\"", "\"OPPORTUNITY_REJECTED\"", "\"THREAT_DETECTED\"",
                                     "\"TRADE_PLANNED\"", "\"TRADE_CLOSED\""};
     std::string kept;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-      std::size_t nl = text.find('\n', pos);
-      if (nl == std::string::npos) nl = text.size();
-      const std::string_view line(text.data() + pos, nl - pos);
+    LineReader in(path);
+    std::string_view line;
+    while (in.next(line)) {
       const std::size_t at = line.find("\"event_type\":");
       if (at != std::string_view::npos)
         for (const char* w : kWanted)
@@ -177,7 +235,6 @@ ReportData read_report_data(const std::string& link_dir) {
             kept.append(line).push_back('\n');
             break;
           }
-      pos = nl + 1;
     }
     d.journal = journal::parse_journal(kept, path);
   }
@@ -206,29 +263,19 @@ std::string render_report_html(const ReportData& d) {
                    esc(str(s, "final_equity")), str(s, "trades_closed"), str(s, "trades_open"), str(s, "journal_entries"));
 
   // Charts.
-  std::vector<double> eq, dd;
-  std::vector<std::string> times;
-  double peak = 0;
-  for (const auto& [t, v] : d.equity) {
-    times.push_back(t);
-    eq.push_back(v);
-    peak = std::max(peak, v);
-    dd.push_back(peak > 0 ? -(peak - v) / peak * 100.0 : 0.0);
-  }
-  h += "<h2>Equity</h2>" + svg_chart("equity-chart", "Equity (mark-to-market, every bar)", eq, times, "#1f5fa8", false);
-  h += "<h2>Drawdown</h2>" + svg_chart("drawdown-chart", "Drawdown from the running peak (%)", dd, times, "#a3211b", true);
+  h += "<h2>Equity</h2>" +
+       svg_chart("equity-chart", "Equity (mark-to-market, every bar)", d.equity, d.first_time, d.last_time, "#1f5fa8", false);
+  h += "<h2>Drawdown</h2>" + svg_chart("drawdown-chart", "Drawdown from the running peak (%)", d.drawdown, d.first_time,
+                                       d.last_time, "#a3211b", true);
 
   // Monthly returns (equity at month ends).
   h += "<h2>Monthly returns</h2>";
-  if (!d.equity.empty()) {
+  if (!d.month_ends.empty()) {
     std::map<std::string, std::map<int, double>> table;  // year -> month -> return
     double prev = std::strtod(str(s, "initial_cash").c_str(), nullptr);
-    for (std::size_t i = 0; i < d.equity.size(); ++i) {
-      const std::string& t = d.equity[i].first;
-      const bool month_end = i + 1 == d.equity.size() || d.equity[i + 1].first.substr(0, 7) != t.substr(0, 7);
-      if (!month_end) continue;
-      table[t.substr(0, 4)][std::stoi(t.substr(5, 2))] = prev > 0 ? d.equity[i].second / prev - 1 : 0;
-      prev = d.equity[i].second;
+    for (const auto& [month, equity] : d.month_ends) {
+      table[month.substr(0, 4)][std::stoi(month.substr(5, 2))] = prev > 0 ? equity / prev - 1 : 0;
+      prev = equity;
     }
     h += "<div class=\"scroll\"><table id=\"monthly-returns\"><tr><th>year</th>";
     for (const char* m : {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"})

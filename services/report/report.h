@@ -13,11 +13,45 @@
 
 namespace st {
 
+// A curve as the report draws it: at most kMaxChartPoints (index, value) points (the min and max
+// of each of kMaxChartPoints / 2 equal buckets of bars, in order, so spikes and drawdowns
+// survive), and the range of all values.
+struct ChartSeries {
+  std::vector<std::pair<std::size_t, double>> points;
+  std::size_t count = 0;  // values the points stand for
+  double lo = 0, hi = 0;
+};
+
 struct ReportData {
   nlohmann::ordered_json summary;
-  std::vector<std::pair<std::string, double>> equity;  // timestamp text, equity
+  // equity.csv, reduced as it is read: a run of any length costs a few thousand points here.
+  ChartSeries equity, drawdown;                          // drawdown in % from the running peak, <= 0
+  std::string first_time, last_time;                     // timestamp text of the first and last row
+  std::vector<std::pair<std::string, double>> month_ends;  // "YYYY-MM", equity at its last row
   std::vector<std::map<std::string, std::string>> trades;
   std::vector<nlohmann::ordered_json> journal;
+};
+
+// Reduces equity rows, in order, into `data`'s charts and month ends. The number of rows is given
+// first (it fixes the charts' buckets).
+class EquityReducer {
+ public:
+  EquityReducer(ReportData& data, std::size_t rows);
+  void add(std::string_view time, double equity);
+
+ private:
+  struct Bucketing {  // min and max of each bucket of rows [b * rows / buckets, (b + 1) * rows / buckets)
+    Bucketing(ChartSeries& series, std::size_t rows);
+    void add(double v);
+    ChartSeries& series;
+    std::size_t rows, buckets, bucket = 0, end;
+    bool fresh = true;  // the next value starts a bucket
+    std::size_t imin = 0, imax = 0;
+    double vmin = 0, vmax = 0;
+  };
+  ReportData& data_;
+  Bucketing equity_, drawdown_;
+  double peak_ = 0;
 };
 
 // Reads a link's run folder; throws st::Error naming the file when one is missing or corrupt.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include "backend/core/diagnostics.h"
@@ -16,9 +18,10 @@ ReportData sample(std::size_t bars, std::size_t trades) {
   ReportData d;
   d.summary = {{"link", "l<ink>"}, {"initial_cash", "100"}, {"metrics", {{"sharpe", 1.5}, {"win_rate", nullptr}}},
                {"conventions", {{"sharpe", "mean/std"}, {"preset", "default"}}}};
+  EquityReducer equity(d, bars);
   for (std::size_t i = 0; i < bars; ++i) {
     const std::string day = format_iso(Timestamp{static_cast<std::int64_t>(i) * kNsPerDay});
-    d.equity.emplace_back(day, 100.0 + std::sin(static_cast<double>(i) / 10) * 10 + (i == bars / 2 ? -50 : 0));
+    equity.add(day, 100.0 + std::sin(static_cast<double>(i) / 10) * 10 + (i == bars / 2 ? -50 : 0));
   }
   for (std::size_t i = 0; i < trades; ++i)
     d.trades.push_back({{"trade_id", "id" + std::to_string(i)}, {"pnl_net", i % 2 ? "-1.5" : "2"}, {"exit_reason", "stop_loss"}});
@@ -47,6 +50,75 @@ TEST(Report, CurvesAreDownsampledButKeepTheirExtremes) {
   // The one-bar crash at the middle is still drawn: its y is the bottom of the chart.
   EXPECT_NE(pts.find(",232.0"), std::string::npos) << pts.substr(0, 200);  // y of the minimum: 24 + 208
   EXPECT_LT(html.size(), 400000u);  // 200k daily bars: 547 years of monthly returns, two small charts
+}
+
+// A run directory with `rows` equity rows over consecutive minutes from 2024-01-30 (line
+// `bad_line`, if any, replaced by `bad`).
+std::string run_dir(std::size_t rows, std::size_t bad_line = 0, const std::string& bad = "") {
+  const std::string dir = std::string(ST_BINARY_DIR) + "/report_test_run";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/summary.json") << R"({"link": "l", "initial_cash": "1000"})";
+  std::ofstream(dir + "/trades.csv") << "trade_id,pnl_net\nt1,5\n";
+  std::ofstream(dir + "/journal.jsonl") << "";
+  std::ofstream eq(dir + "/equity.csv");
+  eq << "timestamp,cash,equity,drawdown_percent\n";
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (i + 2 == bad_line) {
+      eq << bad << '\n';
+      continue;
+    }
+    const double v = 1000 + static_cast<double>(i % 97) - (i == rows / 3 ? 500 : 0);
+    eq << format_iso(Timestamp{19752 * kNsPerDay + static_cast<std::int64_t>(i) * kNsPerMinute}) << ",1000," << v << ",0\n";
+  }
+  return dir;
+}
+
+TEST(Report, EquityRowsAreReducedAsTheyAreRead) {
+  // 10,000 minutes from 2024-01-30: January, February ends the run.
+  const ReportData d = read_report_data(run_dir(10000));
+  EXPECT_EQ(d.equity.count, 10000u);
+  EXPECT_EQ(d.drawdown.count, 10000u);
+  EXPECT_LE(d.equity.points.size(), kMaxChartPoints);
+  EXPECT_GE(d.equity.points.size(), kMaxChartPoints / 2);
+  EXPECT_EQ(d.equity.lo, 535);  // the crash at row 3333: 1000 + 3333 % 97 - 500
+  EXPECT_EQ(d.equity.hi, 1096);
+  bool crash_drawn = false;
+  for (std::size_t k = 0; k < d.equity.points.size(); ++k) {
+    if (k > 0) EXPECT_LT(d.equity.points[k - 1].first, d.equity.points[k].first);  // in order
+    crash_drawn |= d.equity.points[k] == std::pair<std::size_t, double>(3333, 535);
+  }
+  EXPECT_TRUE(crash_drawn);
+  EXPECT_EQ(d.first_time, "2024-01-30T00:00:00Z");
+  EXPECT_EQ(d.last_time, format_iso(Timestamp{19752 * kNsPerDay + 9999 * kNsPerMinute}));
+  ASSERT_EQ(d.month_ends.size(), 2u);
+  EXPECT_EQ(d.month_ends[0].first, "2024-01");
+  EXPECT_EQ(d.month_ends[0].second, 1000 + static_cast<double>((2 * 1440 - 1) % 97));  // 23:59 on the 31st
+  EXPECT_EQ(d.month_ends[1].first, "2024-02");
+  ASSERT_EQ(d.trades.size(), 1u);
+  EXPECT_EQ(d.trades[0].at("pnl_net"), "5");
+}
+
+TEST(Report, BadEquityRowsNameTheirLine) {
+  const auto error_of = [](const std::string& bad) {
+    try {
+      read_report_data(run_dir(50, 7, bad));
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(error_of("2024-01-30T00:05:00Z,1000,abc,0").find("equity.csv:7: expected timestamp,cash,equity,"
+                                                             "drawdown_percent: equity \"abc\" is not a number"),
+            std::string::npos);
+  EXPECT_NE(error_of("2024-01-30T00:05:00Z,1000").find("equity.csv:7: expected timestamp,cash,equity,drawdown_percent: "
+                                                       "fewer than three columns"),
+            std::string::npos);
+  EXPECT_NE(error_of("yesterday,1000,1000,0").find("equity.csv:7: expected timestamp,cash,equity,drawdown_percent: "
+                                                   "timestamp \"yesterday\" is not YYYY-MM-DD"),
+            std::string::npos);
+  EXPECT_NE(error_of("2024-01-30T00:05:00Z,1000,1000.5x,0").find("equity.csv:7:"), std::string::npos);
+  EXPECT_EQ(error_of("2024-01-30T00:05:00Z,1000,1000.5"), "no error");  // the drawdown column is not read
 }
 
 TEST(Report, MissingFilesAreClearErrors) {
