@@ -41,6 +41,7 @@ class LineReader {
         if (pos_ >= buffer_.size()) return false;
         line = std::string_view(buffer_).substr(pos_);
         pos_ = buffer_.size();
+        unterminated_ = true;
         break;
       }
       refill();
@@ -51,6 +52,8 @@ class LineReader {
     return true;
   }
   std::int64_t line() const { return line_; }
+  // The line just read is the file's last and has no '\n' (a writer may have been cut off in it).
+  bool unterminated() const { return unterminated_; }
   const std::string& path() const { return path_; }
 
  private:
@@ -72,7 +75,7 @@ class LineReader {
   std::FILE* file_ = nullptr;
   std::string buffer_;
   std::size_t pos_ = 0;
-  bool eof_ = false;
+  bool eof_ = false, unterminated_ = false;
   std::int64_t line_ = 0;
 };
 

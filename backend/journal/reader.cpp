@@ -23,15 +23,24 @@ std::vector<nlohmann::ordered_json> parse_journal(const std::string& text, const
     pos = torn ? text.size() : nl + 1;
     if (row.empty()) continue;
     try {
-      auto j = nlohmann::ordered_json::parse(row);
-      if (!j.is_object()) throw Error(fmt::format("{}:{}:1: expected a JSON object per line", name, line));
-      out.push_back(std::move(j));
-    } catch (const nlohmann::json::parse_error& e) {
+      out.push_back(parse_journal_line(row, name, line));
+    } catch (const Error&) {
       if (torn) break;
-      throw Error(fmt::format("{}:{}:{}: malformed journal line: {}", name, line, e.byte, e.what()));
+      throw;
     }
   }
   return out;
+}
+
+nlohmann::ordered_json parse_journal_line(std::string_view row, const std::string& name, std::int64_t line) {
+  nlohmann::ordered_json j;
+  try {
+    j = nlohmann::ordered_json::parse(row);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(fmt::format("{}:{}:{}: malformed journal line: {}", name, line, e.byte, e.what()));
+  }
+  if (!j.is_object()) throw Error(fmt::format("{}:{}:1: expected a JSON object per line", name, line));
+  return j;
 }
 
 std::vector<nlohmann::ordered_json> read_journal(const std::string& path) {

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace st::journal {
@@ -12,5 +14,7 @@ namespace st::journal {
 // complete line before it is still valid.
 std::vector<nlohmann::ordered_json> read_journal(const std::string& path);
 std::vector<nlohmann::ordered_json> parse_journal(const std::string& text, const std::string& name);
+// One line of it (`line` counts from 1, for the error).
+nlohmann::ordered_json parse_journal_line(std::string_view row, const std::string& name, std::int64_t line);
 
 }  // namespace st::journal

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "backend/core/atomic_file.h"
 #include "backend/core/diagnostics.h"
@@ -63,6 +64,27 @@ std::string str(const nlohmann::ordered_json& e, const char* key) {
   auto it = e.find(key);
   if (it == e.end() || it->is_null()) return {};
   return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+// The value of "key":"value" in a journal line: the first occurrence of the key, which the
+// journal's fixed field order puts before any nested object; empty when it is absent or not a
+// string. memmem, because a search by first character stops at each of the line's many quotes.
+std::string_view string_field(std::string_view line, std::string_view quoted_key) {
+  const void* found = memmem(line.data(), line.size(), quoted_key.data(), quoted_key.size());
+  if (found == nullptr) return {};
+  const std::size_t from = static_cast<std::size_t>(static_cast<const char*>(found) - line.data()) + quoted_key.size();
+  if (line.substr(from, 2) != ":\"") return {};
+  const std::size_t to = line.find('"', from + 2);
+  return to == line.npos ? std::string_view() : line.substr(from + 2, to - from - 2);
+}
+
+// " key=value" for each member of a details object (numbers with six significant digits).
+std::string numbers(const nlohmann::ordered_json& obj) {
+  std::string out;
+  if (!obj.is_object()) return out;
+  for (auto it = obj.begin(); it != obj.end(); ++it)
+    out += fmt::format(" {}={}", it.key(), it->is_number() ? fmt::format("{:.6g}", it->get<double>()) : it->dump());
+  return out;
 }
 
 std::string fmt_value(const nlohmann::ordered_json& v) {
@@ -207,36 +229,94 @@ ReportData read_report_data(const std::string& link_dir) {
     require_file(path);
     LineReader in(path);
     std::string_view line;
-    std::vector<std::string> header;
-    if (in.next(line)) header = split(line);
+    // Columns by name: the field each header column fills (none for columns not shown).
+    using Field = std::string ReportData::Trade::*;
+    static const std::pair<std::string_view, Field> kFields[] = {
+        {"trade_id", &ReportData::Trade::trade_id},     {"direction", &ReportData::Trade::direction},
+        {"entry_time", &ReportData::Trade::entry_time}, {"entry_price", &ReportData::Trade::entry_price},
+        {"size", &ReportData::Trade::size},             {"exit_time", &ReportData::Trade::exit_time},
+        {"exit_price", &ReportData::Trade::exit_price}, {"exit_reason", &ReportData::Trade::exit_reason},
+        {"pnl_net", &ReportData::Trade::pnl_net},       {"bars_held", &ReportData::Trade::bars_held}};
+    std::vector<Field> columns;
+    if (in.next(line))
+      for (const std::string& name : split(line)) {
+        columns.push_back(nullptr);
+        for (const auto& [known, field] : kFields)
+          if (name == known) columns.back() = field;
+      }
     while (in.next(line)) {
       if (line.empty()) continue;
-      const auto f = split(line);
-      std::map<std::string, std::string> row;
-      for (std::size_t i = 0; i < header.size() && i < f.size(); ++i) row[header[i]] = f[i];
-      d.trades.push_back(std::move(row));
+      ReportData::Trade& t = d.trades.emplace_back();
+      std::size_t column = 0;
+      for (std::size_t from = 0; column < columns.size(); ++column) {
+        const std::size_t comma = line.find(',', from);
+        if (columns[column] != nullptr) t.*columns[column] = line.substr(from, comma - from);
+        if (comma == line.npos) break;
+        from = comma + 1;
+      }
     }
   }
-  // Only the entries the report shows are parsed (a long run has millions of others, e.g.
-  // STOP_MOVED); the journal's fixed field order makes the event type easy to find.
+  // The report shows five kinds of entries (a long run has millions of others, e.g. STOP_MOVED):
+  // every TRADE_PLANNED, TRADE_CLOSED and THREAT_DETECTED; the OPPORTUNITY_DETECTED entries that
+  // entries naming a trade name (its entry and exit signals: a first pass finds them, so the
+  // hundreds of thousands no trade took are not parsed); the first kMaxRejections
+  // OPPORTUNITY_REJECTED (all are counted). Event types and ids are found in the text.
   {
     const std::string path = (dir / "journal.jsonl").string();
     require_file(path);
-    static const char* kWanted[] = {"\"OPPORTUNITY_DETECTED\"", "\"OPPORTUNITY_REJECTED\"", "\"THREAT_DETECTED\"",
-                                    "\"TRADE_PLANNED\"", "\"TRADE_CLOSED\""};
-    std::string kept;
+    const auto shown = [](std::string_view type) {
+      return type == "TRADE_PLANNED" || type == "TRADE_CLOSED" || type == "THREAT_DETECTED" ||
+             type == "OPPORTUNITY_DETECTED" || type == "OPPORTUNITY_REJECTED";
+    };
+    std::unordered_set<std::string> opportunities;
+    {
+      LineReader in(path);
+      std::string_view line;
+      while (in.next(line))
+        if (shown(string_field(line, "\"event_type\"")) && !string_field(line, "\"trade_id\"").empty())
+          for (const std::string_view key : {"\"opportunity_id\"", "\"exit_opportunity_id\""})
+            if (const auto id = string_field(line, key); !id.empty()) opportunities.emplace(id);
+    }
     LineReader in(path);
     std::string_view line;
     while (in.next(line)) {
-      const std::size_t at = line.find("\"event_type\":");
-      if (at != std::string_view::npos)
-        for (const char* w : kWanted)
-          if (line.compare(at + 13, std::strlen(w), w) == 0) {
-            kept.append(line).push_back('\n');
-            break;
-          }
+      const std::string_view type = string_field(line, "\"event_type\"");
+      if (!shown(type)) continue;
+      const bool opportunity = type == "OPPORTUNITY_DETECTED", rejection = type == "OPPORTUNITY_REJECTED";
+      if (rejection) ++d.rejected;
+      if ((opportunity && opportunities.count(std::string(string_field(line, "\"opportunity_id\""))) == 0) ||
+          (rejection && d.rejected > kMaxRejections))
+        if (string_field(line, "\"trade_id\"").empty()) continue;  // not in a trade's chain either
+      nlohmann::ordered_json e;
+      try {
+        e = journal::parse_journal_line(line, path, in.line());
+      } catch (const Error&) {
+        if (in.unterminated()) break;  // a torn last line: every complete line before it stands
+        throw;
+      }
+      if (const std::string trade = str(e, "trade_id"); !trade.empty()) {
+        ReportData::TradeChain& c = d.chains[trade];
+        if (c.opportunity_id.empty()) c.opportunity_id = str(e, "opportunity_id");
+        if (type == "TRADE_PLANNED" && e.contains("rationale") && e["rationale"].is_object())
+          for (auto r = e["rationale"].begin(); r != e["rationale"].end(); ++r)
+            if (r.key() == "exit" || r.key() == "size") c.reasons += "\n" + r->get<std::string>();
+        if (type == "TRADE_CLOSED") {
+          c.threat_id = str(e, "threat_id");
+          c.exit_opportunity_id = str(e, "exit_opportunity_id");
+        }
+      }
+      if (opportunity)
+        d.opportunities[str(e, "opportunity_id")] =
+            fmt::format("{} by {}:{}", str(e, "signal_type"), str(e, "worker"),
+                        numbers(e.contains("details") ? e["details"] : nlohmann::ordered_json()));
+      if (type == "THREAT_DETECTED")
+        d.threats[str(e, "threat_id")] = {str(e, "threat_type"), fmt::format("{} ({}) from {}: {}", str(e, "threat_type"),
+                                                                            str(e, "severity"), str(e, "worker"),
+                                                                            str(e, "message"))};
+      if (rejection && d.rejected <= kMaxRejections)
+        d.rejections.push_back({str(e, "timestamp"), str(e, "opportunity_id"), str(e, "worker"), str(e, "phase"),
+                                str(e, "reason"), str(e, "threat_id")});
     }
-    d.journal = journal::parse_journal(kept, path);
   }
   return d;
 }
@@ -313,69 +393,40 @@ std::string render_report_html(const ReportData& d) {
                      esc(str(s["conventions"], "annualization_reason")), str(s["conventions"], "risk_free_rate"),
                      esc(str(s["conventions"], "return_sampling")));
 
-  // Causal chains from the journal, indexed once.
-  std::unordered_map<std::string, std::size_t> opportunity_at, threat_at;
-  std::unordered_map<std::string, std::vector<std::size_t>> by_trade;
-  std::vector<std::size_t> rejected;
-  for (std::size_t i = 0; i < d.journal.size(); ++i) {
-    const auto& e = d.journal[i];
-    const std::string type = str(e, "event_type");
-    if (type == "OPPORTUNITY_DETECTED") opportunity_at[str(e, "opportunity_id")] = i;
-    if (type == "THREAT_DETECTED") threat_at[str(e, "threat_id")] = i;
-    if (type == "OPPORTUNITY_REJECTED") rejected.push_back(i);
-    if (!str(e, "trade_id").empty()) by_trade[str(e, "trade_id")].push_back(i);
-  }
-
   // Every trade with its causal chain, as compact data rendered one page at a time by a small
   // inline script: a run with tens of thousands of trades opens as fast as a small one.
   auto short_time = [](const std::string& t) { return t.size() >= 16 ? t.substr(0, 10) + " " + t.substr(11, 5) : t; };
-  auto numbers = [](const nlohmann::ordered_json& obj) {
-    std::string out;
-    if (!obj.is_object()) return out;
-    for (auto it = obj.begin(); it != obj.end(); ++it)
-      out += fmt::format(" {}={}", it.key(), it->is_number() ? fmt::format("{:.6g}", it->get<double>()) : it->dump());
-    return out;
+  std::string data = "[";  // [[side, entry, price, size, exit, price, reason, pnl, bars, chain], ...]
+  const auto add = [&data](const std::string& text, char after) {
+    data += nlohmann::json(text).dump();
+    data += after;
   };
-  nlohmann::json rows = nlohmann::json::array();
   for (const auto& t : d.trades) {
-    auto get = [&](const char* k) { return t.count(k) ? t.at(k) : std::string(); };
-    const std::string id = get("trade_id");
+    const std::string& id = t.trade_id;
     std::string chain = id;
     std::string opp, threat, exit_opp;
-    auto it = by_trade.find(id);
-    if (it != by_trade.end())
-      for (std::size_t i : it->second) {
-        const auto& e = d.journal[i];
-        const std::string type = str(e, "event_type");
-        if (opp.empty()) opp = str(e, "opportunity_id");
-        if (type == "TRADE_PLANNED" && e.contains("rationale") && e["rationale"].is_object())
-          for (auto r = e["rationale"].begin(); r != e["rationale"].end(); ++r)
-            if (r.key() == "exit" || r.key() == "size") chain += "\n" + r->get<std::string>();
-        if (type == "TRADE_CLOSED") {
-          threat = str(e, "threat_id");
-          exit_opp = str(e, "exit_opportunity_id");
-        }
-      }
-    if (auto o = opportunity_at.find(opp); o != opportunity_at.end()) {
-      const auto& e = d.journal[o->second];
-      chain += fmt::format("\n{} by {}:{}", str(e, "signal_type"), str(e, "worker"),
-                           numbers(e.contains("details") ? e["details"] : nlohmann::ordered_json()));
+    if (auto it = d.chains.find(id); it != d.chains.end()) {
+      chain += it->second.reasons;
+      opp = it->second.opportunity_id;
+      threat = it->second.threat_id;
+      exit_opp = it->second.exit_opportunity_id;
     }
-    if (auto th = threat_at.find(threat); th != threat_at.end()) {
-      const auto& e = d.journal[th->second];
-      chain += fmt::format("\nthreat {} ({}) from {}: {}", str(e, "threat_type"), str(e, "severity"), str(e, "worker"),
-                           str(e, "message"));
-    }
-    if (auto x = opportunity_at.find(exit_opp); x != opportunity_at.end()) {
-      const auto& e = d.journal[x->second];
-      chain += fmt::format("\nexit: {} by {}:{}", str(e, "signal_type"), str(e, "worker"),
-                           numbers(e.contains("details") ? e["details"] : nlohmann::ordered_json()));
-    }
-    rows.push_back({get("direction") == "SHORT" ? "S" : "L", short_time(get("entry_time")), get("entry_price"), get("size"),
-                    short_time(get("exit_time")), get("exit_price"), get("exit_reason"), get("pnl_net"), get("bars_held"),
-                    chain});
+    if (auto o = d.opportunities.find(opp); o != d.opportunities.end()) chain += "\n" + o->second;
+    if (auto th = d.threats.find(threat); th != d.threats.end()) chain += "\nthreat " + th->second.text;
+    if (auto x = d.opportunities.find(exit_opp); x != d.opportunities.end()) chain += "\nexit: " + x->second;
+    data += data.size() == 1 ? "[" : ",[";
+    data += t.direction == "SHORT" ? "\"S\"," : "\"L\",";
+    add(short_time(t.entry_time), ',');
+    add(t.entry_price, ',');
+    add(t.size, ',');
+    add(short_time(t.exit_time), ',');
+    add(t.exit_price, ',');
+    add(t.exit_reason, ',');
+    add(t.pnl_net, ',');
+    add(t.bars_held, ',');
+    add(chain, ']');
   }
-  std::string data = rows.dump();
+  data += ']';
   for (std::size_t at = data.find("</"); at != std::string::npos; at = data.find("</", at + 3)) data.replace(at, 2, "<\\/");
   h += fmt::format("<h2>Trades ({})</h2><p class=\"conv\">Open a row's <em>why</em> for its causal chain; "
                    "<code>s1mpletrader explain --run DIR TRADE_ID</code> prints all of it.</p>"
@@ -399,7 +450,8 @@ document.getElementById('prev').onclick=function(){show(page-1);};document.getEl
 function go(){const m=/^#t(\d+)$/.exec(location.hash);if(m){show(Math.floor((+m[1]-1)/PAGE));const el=document.getElementById('t'+m[1]);if(el){el.querySelector('details').open=true;el.scrollIntoView();}}else show(page);}
 window.addEventListener('hashchange',go);go();})();</script>)JS";
 
-  h += fmt::format("<h2>Rejected opportunities ({})</h2>", rejected.size());
+  const std::size_t rejections = std::max(d.rejected, d.rejections.size());
+  h += fmt::format("<h2>Rejected opportunities ({})</h2>", rejections);
   if (s.contains("rejections_by_reason") && !s["rejections_by_reason"].empty()) {
     h += "<table id=\"rejections-by-reason\"><tr><th>reason</th><th>count</th></tr>";
     for (auto it = s["rejections_by_reason"].begin(); it != s["rejections_by_reason"].end(); ++it)
@@ -408,20 +460,16 @@ window.addEventListener('hashchange',go);go();})();</script>)JS";
   }
   h += "<div class=\"scroll\"><table id=\"rejections\"><tr><th>time</th><th>opportunity</th><th>rejected by</th>"
        "<th>phase</th><th>reason</th><th>threat</th></tr>";
-  std::size_t shown = 0;
-  for (std::size_t i : rejected) {
-    if (shown++ >= kMaxRejections) {
-      h += fmt::format("<tr><td colspan=\"6\">… {} more in journal.jsonl (OPPORTUNITY_REJECTED)</td></tr>",
-                       rejected.size() - kMaxRejections);
-      break;
-    }
-    const auto& e = d.journal[i];
-    std::string threat = str(e, "threat_id");
-    if (auto th = threat_at.find(threat); th != threat_at.end()) threat = str(d.journal[th->second], "threat_type");
-    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                     esc(str(e, "timestamp")), esc(str(e, "opportunity_id").substr(0, 8)), esc(str(e, "worker")),
-                     esc(str(e, "phase")), esc(str(e, "reason")), esc(threat));
+  for (std::size_t k = 0; k < d.rejections.size() && k < kMaxRejections; ++k) {
+    const ReportData::Rejection& r = d.rejections[k];
+    const auto th = d.threats.find(r.threat_id);
+    h += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", esc(r.timestamp),
+                     esc(r.opportunity_id.substr(0, 8)), esc(r.worker), esc(r.phase), esc(r.reason),
+                     esc(th != d.threats.end() ? th->second.type : r.threat_id));
   }
+  if (rejections > kMaxRejections)
+    h += fmt::format("<tr><td colspan=\"6\">… {} more in journal.jsonl (OPPORTUNITY_REJECTED)</td></tr>",
+                     rejections - kMaxRejections);
   h += "</table></div><p class=\"conv\">Generated by S1mpleTrader from the run directory; self-contained, no network "
        "access.</p></body></html>\n";
   return h;

@@ -6,9 +6,9 @@
 // so `s1mpletrader report --run DIR` can regenerate it at any time.
 #pragma once
 
-#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace st {
@@ -28,8 +28,28 @@ struct ReportData {
   ChartSeries equity, drawdown;                          // drawdown in % from the running peak, <= 0
   std::string first_time, last_time;                     // timestamp text of the first and last row
   std::vector<std::pair<std::string, double>> month_ends;  // "YYYY-MM", equity at its last row
-  std::vector<std::map<std::string, std::string>> trades;
-  std::vector<nlohmann::ordered_json> journal;
+  struct Trade {  // trades.csv's columns the report shows
+    std::string trade_id, direction, entry_time, entry_price, size, exit_time, exit_price, exit_reason, pnl_net, bars_held;
+  };
+  std::vector<Trade> trades;
+  // What the report shows of journal.jsonl, reduced as it is read: it costs memory by trades,
+  // not by bars or by the opportunities no trade took.
+  struct TradeChain {               // the entries that name a trade, in journal order
+    std::string opportunity_id;     // the first one's that names an opportunity
+    std::string reasons;            // "\n" + each TRADE_PLANNED's exit and size rationale
+    std::string threat_id, exit_opportunity_id;  // its (last) TRADE_CLOSED's
+  };
+  std::unordered_map<std::string, TradeChain> chains;         // by trade_id
+  std::unordered_map<std::string, std::string> opportunities;  // the trades' ones: "SIGNAL by worker: key=value ..."
+  struct Threat {
+    std::string type, text;  // text: "TYPE (SEVERITY) from worker: message"
+  };
+  std::unordered_map<std::string, Threat> threats;  // by threat_id
+  struct Rejection {
+    std::string timestamp, opportunity_id, worker, phase, reason, threat_id;
+  };
+  std::vector<Rejection> rejections;  // the first kMaxRejections
+  std::size_t rejected = 0;           // all OPPORTUNITY_REJECTED entries
 };
 
 // Reduces equity rows, in order, into `data`'s charts and month ends. The number of rows is given

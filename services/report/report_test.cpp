@@ -24,7 +24,7 @@ ReportData sample(std::size_t bars, std::size_t trades) {
     equity.add(day, 100.0 + std::sin(static_cast<double>(i) / 10) * 10 + (i == bars / 2 ? -50 : 0));
   }
   for (std::size_t i = 0; i < trades; ++i)
-    d.trades.push_back({{"trade_id", "id" + std::to_string(i)}, {"pnl_net", i % 2 ? "-1.5" : "2"}, {"exit_reason", "stop_loss"}});
+    d.trades.push_back({.trade_id = "id" + std::to_string(i), .exit_reason = "stop_loss", .pnl_net = i % 2 ? "-1.5" : "2"});
   return d;
 }
 
@@ -54,13 +54,14 @@ TEST(Report, CurvesAreDownsampledButKeepTheirExtremes) {
 
 // A run directory with `rows` equity rows over consecutive minutes from 2024-01-30 (line
 // `bad_line`, if any, replaced by `bad`).
-std::string run_dir(std::size_t rows, std::size_t bad_line = 0, const std::string& bad = "") {
+std::string run_dir(std::size_t rows, std::size_t bad_line = 0, const std::string& bad = "",
+                    const std::string& trades = "trade_id,pnl_net\nt1,5\n", const std::string& journal = "") {
   const std::string dir = std::string(ST_BINARY_DIR) + "/report_test_run";
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/summary.json") << R"({"link": "l", "initial_cash": "1000"})";
-  std::ofstream(dir + "/trades.csv") << "trade_id,pnl_net\nt1,5\n";
-  std::ofstream(dir + "/journal.jsonl") << "";
+  std::ofstream(dir + "/trades.csv") << trades;
+  std::ofstream(dir + "/journal.jsonl") << journal;
   std::ofstream eq(dir + "/equity.csv");
   eq << "timestamp,cash,equity,drawdown_percent\n";
   for (std::size_t i = 0; i < rows; ++i) {
@@ -96,7 +97,9 @@ TEST(Report, EquityRowsAreReducedAsTheyAreRead) {
   EXPECT_EQ(d.month_ends[0].second, 1000 + static_cast<double>((2 * 1440 - 1) % 97));  // 23:59 on the 31st
   EXPECT_EQ(d.month_ends[1].first, "2024-02");
   ASSERT_EQ(d.trades.size(), 1u);
-  EXPECT_EQ(d.trades[0].at("pnl_net"), "5");
+  EXPECT_EQ(d.trades[0].trade_id, "t1");
+  EXPECT_EQ(d.trades[0].pnl_net, "5");
+  EXPECT_EQ(d.trades[0].entry_time, "");  // no such column
 }
 
 TEST(Report, BadEquityRowsNameTheirLine) {
@@ -119,6 +122,60 @@ TEST(Report, BadEquityRowsNameTheirLine) {
             std::string::npos);
   EXPECT_NE(error_of("2024-01-30T00:05:00Z,1000,1000.5x,0").find("equity.csv:7:"), std::string::npos);
   EXPECT_EQ(error_of("2024-01-30T00:05:00Z,1000,1000.5"), "no error");  // the drawdown column is not read
+}
+
+// A journal line of the fixed field order the engine writes.
+std::string entry(int seq, const std::string& type, const std::string& opportunity, const std::string& trade,
+                  const std::string& threat, const std::string& rest) {
+  const auto id = [](const std::string& v) { return v.empty() ? std::string("null") : "\"" + v + "\""; };
+  return "{\"seq\":" + std::to_string(seq) + ",\"timestamp\":\"2024-01-30T00:0" + std::to_string(seq % 10) +
+         ":00Z\",\"event_type\":\"" + type + "\",\"opportunity_id\":" + id(opportunity) + ",\"trade_id\":" + id(trade) +
+         ",\"threat_id\":" + id(threat) + ",\"scheduled_id\":null" + rest + "}\n";
+}
+
+TEST(Report, TradesCarryTheirCausalChainsAndRejectionsAreCapped) {
+  std::string journal = entry(1, "OPPORTUNITY_DETECTED", "o-entry", "", "",
+                              R"(,"worker":"cross","signal_type":"cross_up","details":{"fast":1.5})");
+  journal += entry(2, "OPPORTUNITY_DETECTED", "o-untaken", "", "", R"(,"worker":"cross","signal_type":"cross_dn")");
+  journal += entry(3, "THREAT_DETECTED", "", "", "th1",
+                   R"(,"worker":"vol","threat_type":"VOLATILITY_SPIKE","severity":"MEDIUM","message":"range 8x")");
+  journal += entry(4, "TRADE_PLANNED", "o-entry", "t1", "",
+                   R"(,"rationale":{"entry":"market","exit":"stop 99","size":"10 units","routing":"x"})");
+  journal += entry(5, "STOP_MOVED", "", "t1", "", R"(,"stop":"99.5")");
+  journal += entry(6, "OPPORTUNITY_DETECTED", "o-exit", "", "", R"(,"worker":"cross","signal_type":"cross_dn")");
+  journal += entry(7, "TRADE_CLOSED", "o-entry", "t1", "th1", R"(,"exit_opportunity_id":"o-exit","exit_reason":"threat")");
+  for (std::size_t i = 0; i < kMaxRejections + 3; ++i)
+    journal += entry(8, "OPPORTUNITY_REJECTED", "o-r" + std::to_string(i), "", i == 0 ? "th1" : "",
+                     R"(,"worker":"gov","phase":"execution","reason":"threat active")");
+  // Torn: the writer was cut off in the last line.
+  journal += R"({"seq":9,"timestamp":"2024-01-30T00:09:00Z","event_type":"TRADE_CLOSED","opportunity_id":null,"trade_id":"t1","thr)";
+  const ReportData d = read_report_data(run_dir(10, 0, "", "trade_id,direction,pnl_net\nt1,LONG,5\n", journal));
+  EXPECT_EQ(d.rejected, kMaxRejections + 3);
+  EXPECT_EQ(d.rejections.size(), kMaxRejections);
+  EXPECT_EQ(d.opportunities.count("o-untaken"), 0u);  // no trade took it: not parsed
+  const std::string html = render_report_html(d);
+  const std::size_t data = html.find("const T=");
+  ASSERT_NE(data, std::string::npos);
+  const std::string chain =  // as JSON text in the page's data
+      R"(t1\nstop 99\n10 units\ncross_up by cross: fast=1.5\nthreat VOLATILITY_SPIKE (MEDIUM) from vol: range 8x\n)"
+      R"(exit: cross_dn by cross:")";
+  const std::size_t at = html.find(chain, data);
+  EXPECT_NE(at, std::string::npos) << html.substr(data, 400);
+  EXPECT_NE(html.find("<h2>Rejected opportunities (2003)</h2>"), std::string::npos);
+  EXPECT_NE(html.find("… 3 more in journal.jsonl (OPPORTUNITY_REJECTED)"), std::string::npos);
+  EXPECT_NE(html.find("<td>o-r0</td><td>gov</td><td>execution</td><td>threat active</td><td>VOLATILITY_SPIKE</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>o-r1999</td>"), std::string::npos);
+  EXPECT_EQ(html.find("<td>o-r2000</td>"), std::string::npos);
+  // A malformed entry the report shows that is not the last line is an error naming its line.
+  try {
+    const std::string cut = R"({"seq":2,"timestamp":"2024-01-30T00:02:00Z","event_type":"TRADE_CLOSED","trade_id":"t1",)";
+    read_report_data(run_dir(10, 0, "", "trade_id\nt1\n",
+                             entry(1, "TRADE_PLANNED", "", "t1", "", "") + cut + "\n" + entry(3, "TRADE_CLOSED", "", "t1", "", "")));
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("journal.jsonl:2:"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Report, MissingFilesAreClearErrors) {
