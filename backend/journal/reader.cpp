@@ -43,6 +43,16 @@ nlohmann::ordered_json parse_journal_line(std::string_view row, const std::strin
   return j;
 }
 
+std::string_view string_field(std::string_view line, std::string_view quoted_key) {
+  // memmem: a search by first character would stop at each of the line's many quotes.
+  const void* found = memmem(line.data(), line.size(), quoted_key.data(), quoted_key.size());
+  if (found == nullptr) return {};
+  const std::size_t from = static_cast<std::size_t>(static_cast<const char*>(found) - line.data()) + quoted_key.size();
+  if (line.substr(from, 2) != ":\"") return {};
+  const std::size_t to = line.find('"', from + 2);
+  return to == line.npos ? std::string_view() : line.substr(from + 2, to - from - 2);
+}
+
 std::vector<nlohmann::ordered_json> read_journal(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(fmt::format("{}: cannot open journal: {}", path, std::strerror(errno)));

@@ -17,4 +17,10 @@ std::vector<nlohmann::ordered_json> parse_journal(const std::string& text, const
 // One line of it (`line` counts from 1, for the error).
 nlohmann::ordered_json parse_journal_line(std::string_view row, const std::string& name, std::int64_t line);
 
+// The value of "key":"value" in a journal line's text, without parsing it: the key's first
+// occurrence, which the journal's fixed field order puts before any nested object (event_type,
+// the four ids, timestamp); empty when it is absent or not a string. For filters that decide
+// which lines are worth parsing.
+std::string_view string_field(std::string_view line, std::string_view quoted_key);
+
 }  // namespace st::journal

@@ -340,21 +340,17 @@ int main(int argc, char** argv) {
         std::cerr << fmt::format("error: no journal.jsonl in {} or its link folders\n", run_dir);
         return 2;
       }
-      std::string last_error;
       for (const auto& j : journals) {
-        auto entries = st::journal::read_journal(j.string());
-        try {
-          auto ex = st::explain_trade(entries, trade_id);
-          if (json)
-            std::cout << st::render_json(ex).dump(2) << '\n';
-          else
-            std::cout << st::render_text(ex);
-          return 0;
-        } catch (const st::Error& e) {
-          last_error = e.what();
-        }
+        const auto ex = st::explain_trade_in_file(j.string(), trade_id);  // st::Error for a corrupt journal
+        if (!ex) continue;
+        if (json)
+          std::cout << st::render_json(*ex).dump(2) << '\n';
+        else
+          std::cout << st::render_text(*ex);
+        return 0;
       }
-      std::cerr << "error: " << last_error << '\n';
+      std::cerr << fmt::format("error: trade {} not found in {}\n", trade_id,
+                               journals.size() == 1 ? journals[0].string() : "the journals of " + run_dir);
       return 2;
     }
     if (bench->parsed()) return run_bench(bench->remaining());

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "backend/core/diagnostics.h"
+#include "backend/data/line_reader.h"
+#include "backend/journal/reader.h"
 
 namespace st {
 
@@ -37,55 +39,121 @@ constexpr std::size_t kMaxListed = 12;
 
 }  // namespace
 
-TradeExplanation explain_trade(const std::vector<JournalEntry>& entries, const std::string& trade_id) {
-  TradeExplanation x;
-  x.trade_id = trade_id;
-  std::string opportunity_id, scheduled_id, threat_id, exit_opportunity_id;
-  bool found = false;
-  // First pass: the trade's own entries.
-  for (const auto& e : entries) {
-    const std::string type = s(e, "event_type");
-    if (type == "RUN_STARTED" && !has(x.run)) x.run = e;
-    if (s(e, "trade_id") != trade_id) continue;
-    found = true;
-    if (type == "TRADE_PLANNED") x.planned = e;
-    if (type == "TRADE_OPENED") x.opened = e;
-    if (type == "TRADE_CLOSED") {
-      x.closed = e;
-      threat_id = s(e, "threat_id");
-      exit_opportunity_id = s(e, "exit_opportunity_id");
-    }
-    if (type.rfind("ORDER_", 0) == 0) x.orders.push_back(e);
-    if (type == "STOP_MOVED") x.stops.push_back(e);
-    if (type == "WORKER_ENTRY") x.worker_entries.push_back(e);
-    if (opportunity_id.empty()) opportunity_id = s(e, "opportunity_id");
-    if (scheduled_id.empty()) scheduled_id = s(e, "scheduled_id");
+namespace {
+
+// The two passes of an explanation over a journal's entries, in order: the first finds the trade's
+// own entries (and with them the ids and times of what to look for), the second what led to it
+// and what happened around it. Each pass also says, from a line's text alone, whether the line
+// can matter to it: a journal file is read line by line and only those lines are parsed.
+class Explainer {
+ public:
+  explicit Explainer(std::string trade_id) { x_.trade_id = std::move(trade_id); }
+
+  bool first_may_use(std::string_view line) const {
+    if (!has(x_.run) && journal::string_field(line, "\"event_type\"") == "RUN_STARTED") return true;
+    return contains(line, x_.trade_id);
   }
-  if (!found) throw Error(fmt::format("trade {} not found in the journal", trade_id));
-  const std::string open_time = s(x.opened, "timestamp");
-  const std::string close_time = has(x.closed) ? s(x.closed, "timestamp") : std::string("9999");
-  // Second pass: what led to it, and what happened around it.
-  for (const auto& e : entries) {
+  void first(const JournalEntry& e) {
+    const std::string type = s(e, "event_type");
+    if (type == "RUN_STARTED" && !has(x_.run)) x_.run = e;
+    if (s(e, "trade_id") != x_.trade_id) return;
+    found_ = true;
+    if (type == "TRADE_PLANNED") x_.planned = e;
+    if (type == "TRADE_OPENED") x_.opened = e;
+    if (type == "TRADE_CLOSED") {
+      x_.closed = e;
+      threat_id_ = s(e, "threat_id");
+      exit_opportunity_id_ = s(e, "exit_opportunity_id");
+    }
+    if (type.rfind("ORDER_", 0) == 0) x_.orders.push_back(e);
+    if (type == "STOP_MOVED") x_.stops.push_back(e);
+    if (type == "WORKER_ENTRY") x_.worker_entries.push_back(e);
+    if (opportunity_id_.empty()) opportunity_id_ = s(e, "opportunity_id");
+    if (scheduled_id_.empty()) scheduled_id_ = s(e, "scheduled_id");
+  }
+  // Between the passes: false when the trade is not in the journal.
+  bool found() {
+    if (!found_) return false;
+    open_time_ = s(x_.opened, "timestamp");
+    close_time_ = has(x_.closed) ? s(x_.closed, "timestamp") : std::string("9999");
+    return true;
+  }
+
+  bool second_may_use(std::string_view line) const {
+    const std::string_view type = journal::string_field(line, "\"event_type\"");
+    if (type == "OPPORTUNITY_DETECTED" || type == "WORKER_ENTRY")
+      return contains(line, opportunity_id_) || contains(line, exit_opportunity_id_);
+    if (type == "SCHEDULED_ACTION") return contains(line, scheduled_id_);
+    if (type == "THREAT_DETECTED" || type == "OPPORTUNITY_REJECTED")
+      return contains(line, threat_id_) || in_window(journal::string_field(line, "\"timestamp\""));
+    return false;
+  }
+  void second(const JournalEntry& e) {
     const std::string type = s(e, "event_type");
     if (type == "OPPORTUNITY_DETECTED") {
-      if (!opportunity_id.empty() && s(e, "opportunity_id") == opportunity_id) x.opportunity = e;
-      if (!exit_opportunity_id.empty() && s(e, "opportunity_id") == exit_opportunity_id) x.exit_opportunity = e;
+      if (!opportunity_id_.empty() && s(e, "opportunity_id") == opportunity_id_) x_.opportunity = e;
+      if (!exit_opportunity_id_.empty() && s(e, "opportunity_id") == exit_opportunity_id_) x_.exit_opportunity = e;
     }
-    if (type == "SCHEDULED_ACTION" && !scheduled_id.empty() && s(e, "scheduled_id") == scheduled_id) x.scheduled = e;
+    if (type == "SCHEDULED_ACTION" && !scheduled_id_.empty() && s(e, "scheduled_id") == scheduled_id_) x_.scheduled = e;
     if (type == "THREAT_DETECTED") {
-      if (!threat_id.empty() && s(e, "threat_id") == threat_id) x.threat = e;
-      const std::string t = s(e, "timestamp");
-      if (!open_time.empty() && t >= open_time && t <= close_time) x.threats_while_open.push_back(e);
+      if (!threat_id_.empty() && s(e, "threat_id") == threat_id_) x_.threat = e;
+      if (in_window(s(e, "timestamp"))) x_.threats_while_open.push_back(e);
     }
-    if (type == "OPPORTUNITY_REJECTED" && !open_time.empty()) {
-      const std::string t = s(e, "timestamp");
-      if (t >= open_time && t <= close_time) x.rejected_while_open.push_back(e);
-    }
-    if (type == "WORKER_ENTRY" && !opportunity_id.empty() && s(e, "opportunity_id") == opportunity_id &&
+    if (type == "OPPORTUNITY_REJECTED" && in_window(s(e, "timestamp"))) x_.rejected_while_open.push_back(e);
+    if (type == "WORKER_ENTRY" && !opportunity_id_.empty() && s(e, "opportunity_id") == opportunity_id_ &&
         s(e, "trade_id").empty())
-      x.worker_entries.push_back(e);
+      x_.worker_entries.push_back(e);
   }
-  return x;
+
+  TradeExplanation take() { return std::move(x_); }
+
+ private:
+  static bool contains(std::string_view line, const std::string& id) {
+    return !id.empty() && line.find(id) != std::string_view::npos;
+  }
+  bool in_window(std::string_view t) const { return !open_time_.empty() && t >= open_time_ && t <= close_time_; }
+
+  TradeExplanation x_;
+  bool found_ = false;
+  std::string opportunity_id_, scheduled_id_, threat_id_, exit_opportunity_id_, open_time_, close_time_;
+};
+
+// Calls use(entry) for each line of the journal file that may_use(line) lets through, parsed. A
+// torn last line (no newline: the writer was cut off) is skipped, as read_journal does.
+template <class MayUse, class Use>
+void for_each_entry(const std::string& path, MayUse&& may_use, Use&& use) {
+  LineReader in(path);
+  std::string_view line;
+  while (in.next(line)) {
+    if (line.empty() || !may_use(line)) continue;
+    JournalEntry e;
+    try {
+      e = journal::parse_journal_line(line, path, in.line());
+    } catch (const Error&) {
+      if (in.unterminated()) return;
+      throw;
+    }
+    use(e);
+  }
+}
+
+}  // namespace
+
+TradeExplanation explain_trade(const std::vector<JournalEntry>& entries, const std::string& trade_id) {
+  Explainer x(trade_id);
+  for (const auto& e : entries) x.first(e);
+  if (!x.found()) throw Error(fmt::format("trade {} not found in the journal", trade_id));
+  for (const auto& e : entries) x.second(e);
+  return x.take();
+}
+
+std::optional<TradeExplanation> explain_trade_in_file(const std::string& path, const std::string& trade_id) {
+  Explainer x(trade_id);
+  for_each_entry(path, [&](std::string_view line) { return x.first_may_use(line); }, [&](const JournalEntry& e) { x.first(e); });
+  if (!x.found()) return std::nullopt;
+  for_each_entry(path, [&](std::string_view line) { return x.second_may_use(line); },
+                 [&](const JournalEntry& e) { x.second(e); });
+  return x.take();
 }
 
 std::string render_text(const TradeExplanation& x) {

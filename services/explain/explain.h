@@ -7,6 +7,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,11 @@ struct TradeExplanation {
 
 // Throws st::Error "trade <id> not found in the journal" when the id is unknown.
 TradeExplanation explain_trade(const std::vector<JournalEntry>& entries, const std::string& trade_id);
+// The same from a journal file, read twice line by line: only the lines that can matter to the
+// trade are parsed (its id in them; opportunities, threats and rejections by id or by time while
+// it was open), so a journal of millions of entries costs memory by what it says of the trade.
+// nullopt when the trade is not in it; st::Error "file:line:col" for a malformed line it parses.
+std::optional<TradeExplanation> explain_trade_in_file(const std::string& journal_path, const std::string& trade_id);
 
 std::string render_text(const TradeExplanation& e);
 nlohmann::ordered_json render_json(const TradeExplanation& e);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "backend/core/diagnostics.h"
 #include "backend/journal/journal.h"
 #include "backend/journal/reader.h"
@@ -11,7 +13,7 @@ namespace {
 
 // A small journal written with the real writer: a trade opened on an opportunity, a stop moved,
 // a second opportunity rejected while it was open, and a threat that forced the exit.
-std::vector<JournalEntry> sample(TradeId& trade_out) {
+std::vector<JournalEntry> sample(TradeId& trade_out, const std::string* file = nullptr) {
   MemoryJournalPersistor out;
   StrategyJournal j(out);
   IdGenerator ids(7);
@@ -56,8 +58,10 @@ std::vector<JournalEntry> sample(TradeId& trade_out) {
       .dec("pnl_net", Decimal::parse("-12.5"))
       .str("worker", "emergency_exit")
       .commit();
+  j.entry(t(7), "OPPORTUNITY_REJECTED", {opp2, {}, {}, {}}).str("worker", "x").str("reason", "after the close").commit();
   std::string text;
   for (const auto& l : out.lines()) text += l;
+  if (file != nullptr) std::ofstream(file->c_str(), std::ios::binary) << text;
   return journal::parse_journal(text, "mem");
 }
 
@@ -78,6 +82,29 @@ TEST(Explain, FindsWhyATradeOpenedWhatHappenedAndWhatClosedIt) {
   const auto j = render_json(x);
   EXPECT_EQ(j["status"], "closed");
   EXPECT_EQ(j["trade_id"], trade.to_string());
+}
+
+TEST(Explain, FromAFileParsesOnlyWhatMattersAndSaysTheSame) {
+  const std::string path = std::string(ST_BINARY_DIR) + "/explain_test.jsonl";
+  TradeId trade;
+  const auto entries = sample(trade, &path);
+  const auto streamed = explain_trade_in_file(path, trade.to_string());
+  ASSERT_TRUE(streamed.has_value());
+  EXPECT_EQ(render_json(*streamed).dump(), render_json(explain_trade(entries, trade.to_string())).dump());
+  ASSERT_EQ(streamed->rejected_while_open.size(), 1u);  // found by time: it names no id of the trade
+  EXPECT_EQ(streamed->threats_while_open.size(), 1u);
+  EXPECT_FALSE(explain_trade_in_file(path, "00000000-0000-4000-8000-000000000000"));
+  // A torn last line is what a crash leaves: skipped. A malformed line the explanation reads is
+  // an error naming it.
+  std::ofstream(path, std::ios::app) << R"({"seq":99,"event_type":"TRADE_CLOSED","trade_id":")" << trade.to_string();
+  EXPECT_TRUE(explain_trade_in_file(path, trade.to_string()));
+  std::ofstream(path, std::ios::app) << "\n";
+  try {
+    explain_trade_in_file(path, trade.to_string());
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("explain_test.jsonl:12:"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Explain, UnknownTradeIsAClearError) {

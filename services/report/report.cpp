@@ -66,18 +66,6 @@ std::string str(const nlohmann::ordered_json& e, const char* key) {
   return it->is_string() ? it->get<std::string>() : it->dump();
 }
 
-// The value of "key":"value" in a journal line: the first occurrence of the key, which the
-// journal's fixed field order puts before any nested object; empty when it is absent or not a
-// string. memmem, because a search by first character stops at each of the line's many quotes.
-std::string_view string_field(std::string_view line, std::string_view quoted_key) {
-  const void* found = memmem(line.data(), line.size(), quoted_key.data(), quoted_key.size());
-  if (found == nullptr) return {};
-  const std::size_t from = static_cast<std::size_t>(static_cast<const char*>(found) - line.data()) + quoted_key.size();
-  if (line.substr(from, 2) != ":\"") return {};
-  const std::size_t to = line.find('"', from + 2);
-  return to == line.npos ? std::string_view() : line.substr(from + 2, to - from - 2);
-}
-
 // " key=value" for each member of a details object (numbers with six significant digits).
 std::string numbers(const nlohmann::ordered_json& obj) {
   std::string out;
@@ -273,20 +261,20 @@ ReportData read_report_data(const std::string& link_dir) {
       LineReader in(path);
       std::string_view line;
       while (in.next(line))
-        if (shown(string_field(line, "\"event_type\"")) && !string_field(line, "\"trade_id\"").empty())
+        if (shown(journal::string_field(line, "\"event_type\"")) && !journal::string_field(line, "\"trade_id\"").empty())
           for (const std::string_view key : {"\"opportunity_id\"", "\"exit_opportunity_id\""})
-            if (const auto id = string_field(line, key); !id.empty()) opportunities.emplace(id);
+            if (const auto id = journal::string_field(line, key); !id.empty()) opportunities.emplace(id);
     }
     LineReader in(path);
     std::string_view line;
     while (in.next(line)) {
-      const std::string_view type = string_field(line, "\"event_type\"");
+      const std::string_view type = journal::string_field(line, "\"event_type\"");
       if (!shown(type)) continue;
       const bool opportunity = type == "OPPORTUNITY_DETECTED", rejection = type == "OPPORTUNITY_REJECTED";
       if (rejection) ++d.rejected;
-      if ((opportunity && opportunities.count(std::string(string_field(line, "\"opportunity_id\""))) == 0) ||
+      if ((opportunity && opportunities.count(std::string(journal::string_field(line, "\"opportunity_id\""))) == 0) ||
           (rejection && d.rejected > kMaxRejections))
-        if (string_field(line, "\"trade_id\"").empty()) continue;  // not in a trade's chain either
+        if (journal::string_field(line, "\"trade_id\"").empty()) continue;  // not in a trade's chain either
       nlohmann::ordered_json e;
       try {
         e = journal::parse_journal_line(line, path, in.line());

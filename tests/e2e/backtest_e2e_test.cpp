@@ -103,9 +103,15 @@ TEST_F(BacktestE2E, EveryTradeCanBeExplainedFromTheJournalAlone) {
     const auto ex = explain_trade(j, e["trade_id"].get<std::string>());
     const std::string text = render_text(ex);
     EXPECT_NE(text.find("ma_cross"), std::string::npos) << text;
+    // The CLI's way, streaming the file and parsing only the lines that can matter: the same.
+    const auto streamed = explain_trade_in_file((out_ / "a" / "trend_synth" / "journal.jsonl").string(), ex.trade_id);
+    ASSERT_TRUE(streamed.has_value());
+    EXPECT_EQ(render_json(*streamed).dump(), render_json(ex).dump());
     ++explained;
   }
   EXPECT_GT(explained, 0);
+  EXPECT_FALSE(explain_trade_in_file((out_ / "a" / "trend_synth" / "journal.jsonl").string(),
+                                     "00000000-0000-4000-8000-000000000000"));
 }
 
 TEST_F(BacktestE2E, NoLookAheadEntriesFillOnTheBarAfterTheSignal) {
@@ -213,6 +219,14 @@ TEST_F(BacktestE2E, WeeklyDcaTradesCarryTheirScheduledId) {
     }
   }
   EXPECT_EQ(opened, static_cast<std::size_t>(s.trades_open + s.trades_closed));
+  for (const auto& e : j)  // explained from their scheduled action, streaming the file as the CLI does
+    if (e["event_type"] == "TRADE_OPENED") {
+      const std::string id = e["trade_id"].get<std::string>();
+      const auto streamed = explain_trade_in_file((out_ / "dca" / "dca_synth" / "journal.jsonl").string(), id);
+      ASSERT_TRUE(streamed.has_value());
+      EXPECT_TRUE(streamed->scheduled.is_object());
+      EXPECT_EQ(render_json(*streamed).dump(), render_json(explain_trade(j, id)).dump());
+    }
   const auto problems = journal::check_integrity(j);
   EXPECT_TRUE(problems.empty()) << problems.front();
 }
