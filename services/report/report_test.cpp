@@ -86,7 +86,9 @@ TEST(Report, EquityRowsAreReducedAsTheyAreRead) {
   EXPECT_EQ(d.equity.hi, 1096);
   bool crash_drawn = false;
   for (std::size_t k = 0; k < d.equity.points.size(); ++k) {
-    if (k > 0) EXPECT_LT(d.equity.points[k - 1].first, d.equity.points[k].first);  // in order
+    if (k > 0) {
+      EXPECT_LT(d.equity.points[k - 1].first, d.equity.points[k].first);  // in order
+    }
     crash_drawn |= d.equity.points[k] == std::pair<std::size_t, double>(3333, 535);
   }
   EXPECT_TRUE(crash_drawn);
