@@ -262,8 +262,13 @@ int main(int argc, char** argv) {
       const bool tty = isatty(fileno(stderr)) != 0;
       if (!quiet) {
         options.progress = [tty](const st::RunProgress& p) {
+          if (p.phase != nullptr) {
+            std::cerr << fmt::format("{}{}: {} bars; {}", tty ? "\r" : "", p.link, p.bars, p.phase)
+                      << (tty ? "" : "\n") << std::flush;
+            return;
+          }
           if (p.total_bars == p.bars && p.total_bars != 0) {
-            if (tty) std::cerr << '\r' << std::string(60, ' ') << '\r';
+            if (tty) std::cerr << '\r' << std::string(100, ' ') << '\r';
             return;
           }
           std::cerr << fmt::format("{}{}: {} bars{}", tty ? "\r" : "", p.link, p.bars,

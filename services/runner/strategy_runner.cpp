@@ -799,6 +799,11 @@ LinkSummary LinkRun::run() {
     s.final_equity = ledger_->equity().to_string();
     return s;
   }
+  if (options_.progress) {
+    progress.phase = "writing trades.csv, summary.json and report.html";
+    options_.progress(progress);
+    progress.phase = nullptr;
+  }
   s.trades_closed = s.trades_open = 0;
 
   // trades.csv
@@ -871,6 +876,7 @@ LinkSummary LinkRun::run() {
   write_file_atomic((dir / "summary.json").string(), summary_json(s) + "\n");
   checkpoint(dir, true);
   write_report(dir.string());
+  if (options_.progress) options_.progress(progress);  // done
   return s;
 }
 

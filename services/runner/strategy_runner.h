@@ -27,6 +27,9 @@ struct RunProgress {
   std::string link;
   std::int64_t bars = 0;
   std::int64_t total_bars = 0;  // 0 when unknown
+  // After the last bar, while the outputs are written (a long run's report reads its files back:
+  // seconds at 100 M bars); null otherwise. The call after them has bars == total_bars again.
+  const char* phase = nullptr;
 };
 
 struct RunOptions {

@@ -114,6 +114,29 @@ TEST_F(BacktestE2E, EveryTradeCanBeExplainedFromTheJournalAlone) {
                                      "00000000-0000-4000-8000-000000000000"));
 }
 
+TEST_F(BacktestE2E, ProgressCountsBarsThenSaysWhileTheOutputsAreWritten) {
+  std::vector<RunProgress> calls;
+  RunOptions options;
+  options.out_dir = (out_ / "p").string();
+  options.progress = [&](const RunProgress& p) {
+    calls.push_back(p);
+    if (p.phase != nullptr) {  // the bars are done, the outputs not yet
+      EXPECT_FALSE(fs::exists(out_ / "p" / "trend_synth" / "report.html"));
+    }
+  };
+  const auto s = run_link(config_, *registry_, link("trend_synth"), options);
+  ASSERT_GE(calls.size(), 3u);
+  const RunProgress& writing = calls[calls.size() - 2];
+  ASSERT_NE(writing.phase, nullptr);
+  EXPECT_NE(std::string(writing.phase).find("report.html"), std::string::npos);
+  EXPECT_EQ(writing.bars, s.bars);
+  EXPECT_EQ(calls.back().phase, nullptr);  // done: the outputs are there
+  EXPECT_EQ(calls.back().bars, s.bars);
+  EXPECT_EQ(calls.back().total_bars, s.bars);
+  EXPECT_TRUE(fs::exists(out_ / "p" / "trend_synth" / "report.html"));
+  for (std::size_t i = 1; i < calls.size(); ++i) EXPECT_GE(calls[i].bars, calls[i - 1].bars);
+}
+
 TEST_F(BacktestE2E, NoLookAheadEntriesFillOnTheBarAfterTheSignal) {
   run("trend_synth", "a");
   const auto j = journal("a", "trend_synth");
