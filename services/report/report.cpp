@@ -245,10 +245,11 @@ ReportData read_report_data(const std::string& link_dir) {
     }
   }
   // The report shows five kinds of entries (a long run has millions of others, e.g. STOP_MOVED):
-  // every TRADE_PLANNED, TRADE_CLOSED and THREAT_DETECTED; the OPPORTUNITY_DETECTED entries that
-  // entries naming a trade name (its entry and exit signals: a first pass finds them, so the
-  // hundreds of thousands no trade took are not parsed); the first kMaxRejections
-  // OPPORTUNITY_REJECTED (all are counted). Event types and ids are found in the text.
+  // every TRADE_PLANNED and TRADE_CLOSED; the first kMaxRejections OPPORTUNITY_REJECTED (all are
+  // counted); the OPPORTUNITY_DETECTED and THREAT_DETECTED entries that those name (a trade's entry
+  // and exit signals, the threat that closed it or vetoed an entry). A first pass finds what they
+  // name, so the hundreds of thousands of signals no trade took and threats nothing shows are not
+  // parsed. Event types and ids are found in the text.
   {
     const std::string path = (dir / "journal.jsonl").string();
     require_file(path);
@@ -256,14 +257,22 @@ ReportData read_report_data(const std::string& link_dir) {
       return type == "TRADE_PLANNED" || type == "TRADE_CLOSED" || type == "THREAT_DETECTED" ||
              type == "OPPORTUNITY_DETECTED" || type == "OPPORTUNITY_REJECTED";
     };
-    std::unordered_set<std::string> opportunities;
+    std::unordered_set<std::string> opportunities, threats;
     {
       LineReader in(path);
       std::string_view line;
-      while (in.next(line))
-        if (shown(journal::string_field(line, "\"event_type\"")) && !journal::string_field(line, "\"trade_id\"").empty())
+      std::size_t rejections = 0;
+      while (in.next(line)) {
+        const std::string_view type = journal::string_field(line, "\"event_type\"");
+        if (!shown(type)) continue;
+        const bool listed = type == "OPPORTUNITY_REJECTED" && ++rejections <= kMaxRejections;
+        const bool names_trade = !journal::string_field(line, "\"trade_id\"").empty();
+        if (listed || names_trade)  // its threat is shown
+          if (const auto id = journal::string_field(line, "\"threat_id\""); !id.empty()) threats.emplace(id);
+        if (names_trade)  // its opportunities are in the trade's chain
           for (const std::string_view key : {"\"opportunity_id\"", "\"exit_opportunity_id\""})
             if (const auto id = journal::string_field(line, key); !id.empty()) opportunities.emplace(id);
+      }
     }
     LineReader in(path);
     std::string_view line;
@@ -273,6 +282,7 @@ ReportData read_report_data(const std::string& link_dir) {
       const bool opportunity = type == "OPPORTUNITY_DETECTED", rejection = type == "OPPORTUNITY_REJECTED";
       if (rejection) ++d.rejected;
       if ((opportunity && opportunities.count(std::string(journal::string_field(line, "\"opportunity_id\""))) == 0) ||
+          (type == "THREAT_DETECTED" && threats.count(std::string(journal::string_field(line, "\"threat_id\""))) == 0) ||
           (rejection && d.rejected > kMaxRejections))
         if (journal::string_field(line, "\"trade_id\"").empty()) continue;  // not in a trade's chain either
       nlohmann::ordered_json e;

@@ -141,13 +141,15 @@ TEST(Report, TradesCarryTheirCausalChainsAndRejectionsAreCapped) {
   journal += entry(2, "OPPORTUNITY_DETECTED", "o-untaken", "", "", R"(,"worker":"cross","signal_type":"cross_dn")");
   journal += entry(3, "THREAT_DETECTED", "", "", "th1",
                    R"(,"worker":"vol","threat_type":"VOLATILITY_SPIKE","severity":"MEDIUM","message":"range 8x")");
+  journal += entry(3, "THREAT_DETECTED", "", "", "th2", R"(,"worker":"dd","threat_type":"MAX_DRAWDOWN","severity":"HIGH")");
+  journal += entry(3, "THREAT_DETECTED", "", "", "th3", R"(,"worker":"dd","threat_type":"UNSHOWN","severity":"LOW")");
   journal += entry(4, "TRADE_PLANNED", "o-entry", "t1", "",
                    R"(,"rationale":{"entry":"market","exit":"stop 99","size":"10 units","routing":"x"})");
   journal += entry(5, "STOP_MOVED", "", "t1", "", R"(,"stop":"99.5")");
   journal += entry(6, "OPPORTUNITY_DETECTED", "o-exit", "", "", R"(,"worker":"cross","signal_type":"cross_dn")");
   journal += entry(7, "TRADE_CLOSED", "o-entry", "t1", "th1", R"(,"exit_opportunity_id":"o-exit","exit_reason":"threat")");
   for (std::size_t i = 0; i < kMaxRejections + 3; ++i)
-    journal += entry(8, "OPPORTUNITY_REJECTED", "o-r" + std::to_string(i), "", i == 0 ? "th1" : "",
+    journal += entry(8, "OPPORTUNITY_REJECTED", "o-r" + std::to_string(i), "", i == 0 ? "th1" : i == 1 ? "th2" : "",
                      R"(,"worker":"gov","phase":"execution","reason":"threat active")");
   // Torn: the writer was cut off in the last line.
   journal += R"({"seq":9,"timestamp":"2024-01-30T00:09:00Z","event_type":"TRADE_CLOSED","opportunity_id":null,"trade_id":"t1","thr)";
@@ -155,6 +157,8 @@ TEST(Report, TradesCarryTheirCausalChainsAndRejectionsAreCapped) {
   EXPECT_EQ(d.rejected, kMaxRejections + 3);
   EXPECT_EQ(d.rejections.size(), kMaxRejections);
   EXPECT_EQ(d.opportunities.count("o-untaken"), 0u);  // no trade took it: not parsed
+  EXPECT_EQ(d.threats.count("th2"), 1u);               // named by a rejection listed
+  EXPECT_EQ(d.threats.count("th3"), 0u);               // named by nothing shown: not parsed
   const std::string html = render_report_html(d);
   const std::size_t data = html.find("const T=");
   ASSERT_NE(data, std::string::npos);
@@ -166,6 +170,8 @@ TEST(Report, TradesCarryTheirCausalChainsAndRejectionsAreCapped) {
   EXPECT_NE(html.find("<h2>Rejected opportunities (2003)</h2>"), std::string::npos);
   EXPECT_NE(html.find("… 3 more in journal.jsonl (OPPORTUNITY_REJECTED)"), std::string::npos);
   EXPECT_NE(html.find("<td>o-r0</td><td>gov</td><td>execution</td><td>threat active</td><td>VOLATILITY_SPIKE</td>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>o-r1</td><td>gov</td><td>execution</td><td>threat active</td><td>MAX_DRAWDOWN</td>"),
             std::string::npos);
   EXPECT_NE(html.find("<td>o-r1999</td>"), std::string::npos);
   EXPECT_EQ(html.find("<td>o-r2000</td>"), std::string::npos);
