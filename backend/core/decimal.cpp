@@ -39,9 +39,12 @@ void check_scale(int scale) {
     throw Error(fmt::format("decimal scale must be in [0, {}], was {}", Decimal::kMaxScale, scale));
 }
 
-std::int64_t narrow(i128 v) {
-  if (v > std::numeric_limits<std::int64_t>::max() || v < std::numeric_limits<std::int64_t>::min())
-    throw Error("decimal overflow");
+// v as a decimal's 64-bit raw value; an overflow says what was computed (`what()`, called only
+// then): "decimal overflow: 5.2e+19 x 10000 does not fit 64 bits at scale 8".
+template <class What>
+std::int64_t narrow(i128 v, What&& what) {
+  if (v > std::numeric_limits<std::int64_t>::max() || v < std::numeric_limits<std::int64_t>::min()) [[unlikely]]
+    throw Error(fmt::format("decimal overflow: {} does not fit 64 bits", what()));
   return static_cast<std::int64_t>(v);
 }
 
@@ -77,12 +80,16 @@ i128 div_even(i128 num, i128 den) {
 
 Decimal Decimal::from_int(std::int64_t v, int scale) {
   check_scale(scale);
-  return Decimal(narrow(static_cast<i128>(v) * kPow10[scale]), scale);
+  return Decimal(narrow(static_cast<i128>(v) * kPow10[scale], [&] { return fmt::format("{} at scale {}", v, scale); }),
+                 scale);
 }
 
 Decimal Decimal::from_double(double v, int scale) {
   check_scale(scale);
   if (!std::isfinite(v)) throw Error(fmt::format("cannot convert {} to a decimal", v));
+  if (!(std::fabs(v) * static_cast<double>(kPow10[scale]) < 0x1p63))  // the raw value's 64 bits
+    throw Error(fmt::format("{} is too large for a decimal with {} places (at most {:.4g})", v, scale,
+                            0x1p63 / static_cast<double>(kPow10[scale])));
   // Go through the shortest round-trip text so that 13.81 becomes exactly 13.81 (on the stack:
   // this runs per bar in stop managers).
   // Fast path, in binary: v * 10^scale lies within a few ulp of the shortest decimal's scaled
@@ -159,11 +166,12 @@ Decimal Decimal::parse(std::string_view text, int scale) {
   }
   if (!digits || (dot && decimals == 0)) throw Error(fmt::format("\"{}\" is not a decimal number", text));
   if (negative) raw = -raw;
-  if (scale < 0) return Decimal(narrow(raw), decimals);
+  if (scale < 0) return Decimal(narrow(raw, [&] { return fmt::format("\"{}\"", text); }), decimals);
   check_scale(scale);
   if (decimals > scale)
     throw Error(fmt::format("\"{}\" has more than {} decimals", text, scale));
-  return Decimal(narrow(raw * pow10_128(scale - decimals)), scale);
+  return Decimal(narrow(raw * pow10_128(scale - decimals), [&] { return fmt::format("\"{}\" at scale {}", text, scale); }),
+                 scale);
 }
 
 double Decimal::to_double_via_text() const { return std::stod(to_string_fixed()); }
@@ -214,8 +222,9 @@ std::string Decimal::to_string() const {
 
 Decimal Decimal::rescale(int scale) const {
   check_scale(scale);
-  if (scale >= scale_) return Decimal(narrow(static_cast<i128>(raw_) * kPow10[scale - scale_]), scale);
-  return Decimal(narrow(shift_down_even(raw_, scale_ - scale)), scale);
+  const auto what = [&] { return fmt::format("{} at scale {}", to_string(), scale); };
+  if (scale >= scale_) return Decimal(narrow(static_cast<i128>(raw_) * kPow10[scale - scale_], what), scale);
+  return Decimal(narrow(shift_down_even(raw_, scale_ - scale), what), scale);
 }
 
 Decimal Decimal::floor_to(int scale) const {
@@ -231,7 +240,7 @@ Decimal operator+(Decimal a, Decimal b) {
   const int s = std::max(a.scale_, b.scale_);
   const i128 ra = static_cast<i128>(a.raw_) * kPow10[s - a.scale_];
   const i128 rb = static_cast<i128>(b.raw_) * kPow10[s - b.scale_];
-  return Decimal(narrow(ra + rb), s);
+  return Decimal(narrow(ra + rb, [&] { return fmt::format("{} + {}", a.to_string(), b.to_string()); }), s);
 }
 
 Decimal operator-(Decimal a, Decimal b) { return a + (-b); }
@@ -239,15 +248,18 @@ Decimal operator-(Decimal a, Decimal b) { return a + (-b); }
 Decimal operator*(Decimal a, Decimal b) {
   const int s = a.scale_ + b.scale_;
   check_scale(s);
-  return Decimal(narrow(static_cast<i128>(a.raw_) * b.raw_), s);
+  return Decimal(narrow(static_cast<i128>(a.raw_) * b.raw_,
+                        [&] { return fmt::format("{} x {} at scale {}", a.to_string(), b.to_string(), s); }),
+                 s);
 }
 
 Decimal Decimal::mul(Decimal a, Decimal b, int scale) {
   check_scale(scale);
   const i128 product = static_cast<i128>(a.raw_) * b.raw_;
   const int s = a.scale_ + b.scale_;
-  if (scale >= s) return Decimal(narrow(product * pow10_128(scale - s)), scale);
-  return Decimal(narrow(shift_down_even(product, s - scale)), scale);
+  const auto what = [&] { return fmt::format("{} x {} at scale {}", a.to_string(), b.to_string(), scale); };
+  if (scale >= s) return Decimal(narrow(product * pow10_128(scale - s), what), scale);
+  return Decimal(narrow(shift_down_even(product, s - scale), what), scale);
 }
 
 Decimal Decimal::div(Decimal a, Decimal b, int scale) {
@@ -259,7 +271,9 @@ Decimal Decimal::div(Decimal a, Decimal b, int scale) {
   i128 den = b.raw_;
   if (exp >= 0) num *= pow10_128(exp);
   else den *= pow10_128(-exp);
-  return Decimal(narrow(div_even(num, den)), scale);
+  return Decimal(
+      narrow(div_even(num, den), [&] { return fmt::format("{} / {} at scale {}", a.to_string(), b.to_string(), scale); }),
+      scale);
 }
 
 int Decimal::compare_scaled(Decimal a, Decimal b) {

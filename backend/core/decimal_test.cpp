@@ -60,6 +60,26 @@ TEST(Decimal, OverflowThrowsInsteadOfWrapping) {
   const Decimal big(INT64_MAX / 2 + 1, 0);
   EXPECT_THROW(big + big, Error);
   EXPECT_THROW(Decimal::mul(big, Decimal::parse("4"), 0), Error);
+  // The message says what was computed.
+  const auto message = [](auto&& f) {
+    try {
+      f();
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message([&] { return big + big; }),
+            "decimal overflow: 4611686018427387904 + 4611686018427387904 does not fit 64 bits");
+  EXPECT_EQ(message([&] { return Decimal::parse("5000000000.5", 8) * Decimal::parse("2000000000", 0); }),
+            "decimal overflow: 5000000000.5 x 2000000000 at scale 8 does not fit 64 bits");
+  EXPECT_EQ(message([] { return Decimal::parse("123456789012", 8); }),
+            "decimal overflow: \"123456789012\" at scale 8 does not fit 64 bits");
+  EXPECT_EQ(message([] { return Decimal::from_double(5.25e19, 4); }),
+            "5.25e+19 is too large for a decimal with 4 places (at most 9.223e+14)");
+  EXPECT_EQ(message([] { return Decimal::from_double(-1e15, 4); }),
+            "-1000000000000000 is too large for a decimal with 4 places (at most 9.223e+14)");
+  EXPECT_EQ(Decimal::from_double(9.2e14, 4).to_string(), "920000000000000");  // below the bound: fine
 }
 
 }  // namespace

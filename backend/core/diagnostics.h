@@ -58,6 +58,13 @@ class Error : public std::runtime_error {
   Diagnostics diagnostics_;
 };
 
+// An error that already names the bar it happened on (and the worker, if one failed): the layers
+// around the bar loop pass it on as it is instead of naming the bar again.
+class BarError : public Error {
+ public:
+  using Error::Error;
+};
+
 // Levenshtein distance (for "did you mean" suggestions).
 std::size_t edit_distance(std::string_view a, std::string_view b);
 // The closest candidate within a small distance, or "" when none is close.

@@ -1,5 +1,10 @@
 #include "backend/execution/backtest_environment.h"
 
+#include <fmt/format.h>
+
+#include "backend/core/diagnostics.h"
+#include "backend/core/time.h"
+
 namespace st {
 
 BacktestEnvironment::BacktestEnvironment(BarSource& source, TradingContext& context, TradeDesk& desk,
@@ -11,19 +16,25 @@ std::int64_t BacktestEnvironment::run(FunctionRef<void(const TradingContext&)> o
   std::int64_t n = 0;
   for (auto batch = source_->next_span(kBatch); !batch.empty(); batch = source_->next_span(kBatch)) {
     if (n == 0) first_time_ = batch.front().time;
-    for (const Bar& bar : batch) {
-      context_->push(bar);
-      desk_->process_bar();
-      ledger_->mark(bar.close);  // the strategy decides at the close: equity marked there
-      handler_->publish(events::ContextReady{context_});
-      handler_->publish(events::BarClosed{context_});
-      desk_->process_close();
-      desk_->end_bar();
-      handler_->publish(events::LedgerStateChanged{ledger_});
-      ++n;
-      if (every_bar) on_bar(*context_);
+    try {
+      for (const Bar& bar : batch) {
+        context_->push(bar);
+        desk_->process_bar();
+        ledger_->mark(bar.close);  // the strategy decides at the close: equity marked there
+        handler_->publish(events::ContextReady{context_});
+        handler_->publish(events::BarClosed{context_});
+        desk_->process_close();
+        desk_->end_bar();
+        handler_->publish(events::LedgerStateChanged{ledger_});
+        ++n;
+        if (every_bar) on_bar(*context_);
+      }
+      if (!every_bar) on_bar(*context_);
+    } catch (const BarError&) {
+      throw;
+    } catch (const std::exception& e) {  // the desk's, the ledger's, the runner's own: say where
+      throw BarError(fmt::format("at bar {} ({}): {}", context_->bar_index(), format_iso(context_->time()), e.what()));
     }
-    if (!every_bar) on_bar(*context_);
   }
   return n;
 }

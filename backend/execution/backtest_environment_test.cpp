@@ -85,5 +85,38 @@ TEST(BacktestEnvironment, CallsBackOncePerBatchWhenNotEveryBar) {
   EXPECT_EQ(r.handler.published(kReady), 600u);
 }
 
+// An error on the bar's path that does not say where it happened (the desk's, the ledger's, a
+// handler's own) leaves the environment naming the bar; one that does (a failing worker's) is
+// passed on as it is.
+class Thrower final : public IEventHandler {
+ public:
+  explicit Thrower(bool names_bar) : names_bar_(names_bar) { set_route(event_index<events::BarClosed>(), {nullptr, nullptr, true}); }
+
+ private:
+  void dispatch(const Event& e) override {
+    const auto* closed = std::get_if<events::BarClosed>(&e);
+    if (closed == nullptr || closed->context->bar_index() != 2) return;
+    if (names_bar_) throw BarError("worker \"w\" failed at bar 2 (...): boom");
+    throw Error("decimal overflow: boom");
+  }
+  bool names_bar_;
+};
+
+TEST(BacktestEnvironment, AnErrorOnABarSaysWhichBar) {
+  for (const bool names_bar : {false, true}) {
+    VectorBarSource source(bars(5));
+    DeskParts parts{DeskSettings{}, kNsPerMinute};
+    Thrower handler(names_bar);
+    BacktestEnvironment env{source, parts.ctx, parts.desk, parts.ledger, handler};
+    try {
+      env.run([](const TradingContext&) {}, true);
+      FAIL() << "no error";
+    } catch (const BarError& e) {
+      EXPECT_EQ(std::string(e.what()), names_bar ? "worker \"w\" failed at bar 2 (...): boom"
+                                                 : "at bar 2 (1970-01-01T00:07:00Z): decimal overflow: boom");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace st

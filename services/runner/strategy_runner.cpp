@@ -136,12 +136,11 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   [[gnu::always_inline]] void guarded(const std::string& worker, Fn&& fn) {
     try {
       fn();
-    } catch (const Error& e) {
-      throw Error(fmt::format("worker \"{}\" failed at bar {} ({}): {}", worker, context_->bar_index(),
-                              format_iso(context_->time()), e.what()));
+    } catch (const BarError&) {
+      throw;  // from a worker it called (a planner's plan runs executors): named already
     } catch (const std::exception& e) {
-      throw Error(fmt::format("worker \"{}\" failed at bar {} ({}): {}", worker, context_->bar_index(),
-                              format_iso(context_->time()), e.what()));
+      throw BarError(fmt::format("worker \"{}\" failed at bar {} ({}): {}", worker, context_->bar_index(),
+                                 format_iso(context_->time()), e.what()));
     }
   }
 
