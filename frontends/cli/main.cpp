@@ -166,6 +166,9 @@ int main(int argc, char** argv) {
   synth->add_option("--timeframe", timeframe, "Bar length (1m, 5m, 1h, 1d, ...)");
   synth->add_option("--price", synth_cfg.start_price, "First price")->check(CLI::PositiveNumber);
   synth->add_option("--volatility", synth_cfg.volatility, "Per-bar stdev of log returns")->check(CLI::Range(1e-9, 1.0));
+  synth->add_option("--drift", synth_cfg.drift,
+                    "Per-bar mean of log returns (default 0.0002; use 0 for long minute series, which it compounds)")
+      ->check(CLI::Range(-0.1, 0.1));
   auto* bench = app.add_subcommand(
       "bench", "The reproducible benchmark (docs/PERFORMANCE.md); arguments go to s1mpletrader-bench (--help)");
   bench->allow_extras();

@@ -26,6 +26,13 @@ grep -q "entry_price INT64 DECIMAL" "$out/trades.info" || fail "trades.parquet t
 "$cli" data info "$out/pqout/bt_orcl/equity.parquet" | grep -q "(5036 rows)" || fail "equity.parquet rows"
 grep -q '"parquet": true' "$out/pqout/run.json" || fail "run.json does not remember --parquet for --resume"
 
+# --drift moves the series (and its range is checked).
+"$cli" data synth --out "$out/up.csv" --bars 300 --drift 0.01 > /dev/null
+"$cli" data synth --out "$out/down.csv" --bars 300 --drift -0.01 > /dev/null
+up=$(tail -1 "$out/up.csv" | cut -d, -f5); down=$(tail -1 "$out/down.csv" | cut -d, -f5)
+awk -v u="$up" -v d="$down" 'BEGIN { exit !(u > 100 * d) }' || fail "--drift: last close $up (up) against $down (down)"
+if "$cli" data synth --out "$out/x.csv" --drift 0.5 2> /dev/null; then fail "--drift 0.5 accepted"; fi
+
 # Generated data straight to Parquet, and every codec.
 "$cli" data synth --out "$out/synth.parquet" --bars 5000 --timeframe 1m > /dev/null
 for codec in zstd snappy gzip none; do
