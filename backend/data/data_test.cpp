@@ -142,5 +142,25 @@ TEST(Synth, DeterministicValidAndSpacedByTheTimeframe) {
   EXPECT_THROW(make_synth(cfg, kNsPerHour), Error);
 }
 
+TEST(Synth, ARunawayDriftIsAnErrorNotInfinitePrices) {
+  config::SynthConfig cfg;
+  cfg.drift = 0.01;  // e^(0.01 x 5000): 1e10 is passed near bar 1,800
+  cfg.bars = 5000;
+  auto s = make_synth(cfg, kNsPerMinute);
+  Bar b;
+  std::int64_t n = 0;
+  double last_high = 0;
+  try {
+    while (s->next(b)) ++n, last_high = b.high;
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find("the price passed 1e+10 at bar " + std::to_string(n)), std::string::npos) << m;
+    EXPECT_NE(m.find("drift 0.01 per bar compounds over 5000 bars"), std::string::npos) << m;
+  }
+  EXPECT_GT(n, 1000);
+  EXPECT_TRUE(std::isfinite(last_high) && last_high <= 1e10);
+}
+
 }  // namespace
 }  // namespace st

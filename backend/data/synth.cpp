@@ -37,6 +37,10 @@ class Rng {
 
 double round4(double x) { return std::round(x * 1e4) / 1e4; }
 
+// Prices above this stop the series: a position's value in decimals (8 places) would not fit
+// 64 bits much beyond, and the generator's doubles would run on to inf.
+constexpr double kMaxPrice = 1e10;
+
 class SynthSource final : public BarSource {
  public:
   SynthSource(const config::SynthConfig& cfg, std::int64_t timeframe_ns)
@@ -67,6 +71,10 @@ class SynthSource final : public BarSource {
     out.high = std::max({high, out.open, out.close});
     out.low = std::max(std::min({low, out.open, out.close}), 1e-4);
     out.volume = std::round(1000 * std::exp(0.5 * rng_.normal()) * (1 + 20 * std::abs(ret)));
+    if (!(out.high <= kMaxPrice)) [[unlikely]]  // a drift compounded over many bars (or inf)
+      throw Error(fmt::format("synth(seed={}): the price passed {:g} at bar {} ({}): drift {} per bar compounds over {} "
+                              "bars; lower the drift (0 keeps a long minute series around its start price) or the bars",
+                              cfg_.seed, kMaxPrice, index_, format_iso(time_), cfg_.drift, cfg_.bars));
     price_ = out.close;
     time_.ns += step_;
     ++index_;
