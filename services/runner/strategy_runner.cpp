@@ -699,7 +699,10 @@ LinkSummary LinkRun::run() {
   wire(bus);
 
   std::ofstream equity;
-  std::string equity_rows;  // equity.csv's rows, written to the file 64 KiB at a time
+  // equity.csv's rows, written to the file 64 KiB at a time (a row is written in place at the end).
+  constexpr std::size_t kEquityFlush = 1 << 16;
+  const std::unique_ptr<char[]> equity_rows(new char[kEquityFlush + kMaxEquityRow]);
+  std::size_t equity_len = 0;
   IsoTimeWriter equity_times;
   EquityCurveStats curve(initial);  // what the metrics need of the curve, not the curve
   std::unique_ptr<EquityParquetWriter> equity_parquet;
@@ -748,9 +751,7 @@ LinkSummary LinkRun::run() {
       max_dd_ = std::max(max_dd_, dd);
       // timestamp,cash,equity,drawdown_percent: the text of format_iso, Decimal::to_string and
       // {:.6f}, written in place.
-      const std::size_t at = equity_rows.size();
-      equity_rows.resize(at + kMaxEquityRow);
-      char* const row = equity_rows.data() + at;
+      char* const row = equity_rows.get() + equity_len;
       char* p = row + equity_times.write(ctx.time(), row);
       *p++ = ',';
       p = cash.write(p);
@@ -759,10 +760,10 @@ LinkSummary LinkRun::run() {
       *p++ = ',';
       p = write_fixed(p, dd, 6);
       *p++ = '\n';
-      equity_rows.resize(static_cast<std::size_t>(p - equity_rows.data()));
-      if (equity_rows.size() >= (1 << 16)) {
-        equity.write(equity_rows.data(), static_cast<std::streamsize>(equity_rows.size()));
-        equity_rows.clear();
+      equity_len = static_cast<std::size_t>(p - equity_rows.get());
+      if (equity_len >= kEquityFlush) {
+        equity.write(equity_rows.get(), static_cast<std::streamsize>(equity_len));
+        equity_len = 0;
       }
       if (equity_parquet) equity_parquet->add(ctx.time(), cash, equity_now, dd);
     };
@@ -862,7 +863,7 @@ LinkSummary LinkRun::run() {
   s.metrics = compute_metrics(curve, results, ms);
   // Outputs replace their files atomically, the journal's sync and ledger.json last of all but
   // the report: a run whose ledger.json says "final" has all its outputs.
-  equity.write(equity_rows.data(), static_cast<std::streamsize>(equity_rows.size()));
+  equity.write(equity_rows.get(), static_cast<std::streamsize>(equity_len));
   equity.close();
   if (!equity) throw Error(fmt::format("{}: cannot write the equity curve", (dir / "equity.csv.partial").string()));
   rename_durable((dir / "equity.csv.partial").string(), (dir / "equity.csv").string());
