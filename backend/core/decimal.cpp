@@ -84,12 +84,16 @@ Decimal Decimal::from_int(std::int64_t v, int scale) {
                  scale);
 }
 
+namespace {
+[[noreturn]] void too_large(double v, int scale) {
+  throw Error(fmt::format("{} is too large for a decimal with {} places (at most {:.4g})", v, scale,
+                          0x1p63 / static_cast<double>(kPow10[scale])));
+}
+}  // namespace
+
 Decimal Decimal::from_double(double v, int scale) {
   check_scale(scale);
   if (!std::isfinite(v)) throw Error(fmt::format("cannot convert {} to a decimal", v));
-  if (!(std::fabs(v) * static_cast<double>(kPow10[scale]) < 0x1p63))  // the raw value's 64 bits
-    throw Error(fmt::format("{} is too large for a decimal with {} places (at most {:.4g})", v, scale,
-                            0x1p63 / static_cast<double>(kPow10[scale])));
   // Go through the shortest round-trip text so that 13.81 becomes exactly 13.81 (on the stack:
   // this runs per bar in stop managers).
   // Fast path, in binary: v * 10^scale lies within a few ulp of the shortest decimal's scaled
@@ -105,6 +109,9 @@ Decimal Decimal::from_double(double v, int scale) {
       if (std::fabs(frac - 0.5) > 1e-2)
         return Decimal(static_cast<std::int64_t>(frac < 0.5 ? floor : floor + 1), scale);
     }
+    // Beyond the fast path: a value whose raw integer would not fit 64 bits is refused here, with
+    // the bound, rather than as an overflow deep in the text path.
+    if (!(std::fabs(x) < 0x1p63)) too_large(v, scale);
   }
   // Fixed notation for decimal exponents in [-4, 16), as fmt's and Python's shortest repr.
   char buf[48];
@@ -122,7 +129,7 @@ Decimal Decimal::from_double(double v, int scale) {
     return exact.rescale(scale);
   }
   const long double scaled = static_cast<long double>(v) * kPow10[scale];
-  if (std::fabs(scaled) > 9.2e18L) throw Error(fmt::format("{} does not fit a decimal at scale {}", v, scale));
+  if (!(std::fabs(scaled) < 0x1p63L)) too_large(v, scale);
   return Decimal(static_cast<std::int64_t>(std::nearbyint(scaled)), scale);
 }
 

@@ -7,6 +7,9 @@
 #include <string_view>
 #include <vector>
 
+#include "backend/core/diagnostics.h"
+#include "backend/data/line_reader.h"
+
 namespace st::journal {
 
 // Every entry of a JSON Lines journal, in order. A malformed line throws st::Error with
@@ -22,5 +25,27 @@ nlohmann::ordered_json parse_journal_line(std::string_view row, const std::strin
 // the four ids, timestamp); empty when it is absent or not a string. For filters that decide
 // which lines are worth parsing.
 std::string_view string_field(std::string_view line, std::string_view quoted_key);
+
+// Calls use(entry) for each line of a journal file that may_use(the line's text) lets through,
+// parsed, in order. The file is read line by line and the other lines are never parsed (a
+// journal of millions of entries costs what the caller keeps). A torn last line (no newline: the
+// writer was cut off) is skipped, as parse_journal does; a malformed line that is parsed is an
+// st::Error "file:line:col".
+template <class MayUse, class Use>
+void for_each_entry(const std::string& path, MayUse&& may_use, Use&& use) {
+  LineReader in(path);
+  std::string_view line;
+  while (in.next(line)) {
+    if (line.empty() || !may_use(line)) continue;
+    nlohmann::ordered_json e;
+    try {
+      e = parse_journal_line(line, path, in.line());
+    } catch (const Error&) {
+      if (in.unterminated()) return;
+      throw;
+    }
+    use(e);
+  }
+}
 
 }  // namespace st::journal

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include "backend/core/diagnostics.h"
-#include "backend/data/line_reader.h"
 #include "backend/journal/reader.h"
 
 namespace st {
@@ -71,8 +70,8 @@ class Explainer {
     if (opportunity_id_.empty()) opportunity_id_ = s(e, "opportunity_id");
     if (scheduled_id_.empty()) scheduled_id_ = s(e, "scheduled_id");
   }
-  // Between the passes: false when the trade is not in the journal.
-  bool found() {
+  // Between the passes: the window the second looks in; false when the trade is not in the journal.
+  bool end_first_pass() {
     if (!found_) return false;
     open_time_ = s(x_.opened, "timestamp");
     close_time_ = has(x_.closed) ? s(x_.closed, "timestamp") : std::string("9999");
@@ -118,41 +117,23 @@ class Explainer {
   std::string opportunity_id_, scheduled_id_, threat_id_, exit_opportunity_id_, open_time_, close_time_;
 };
 
-// Calls use(entry) for each line of the journal file that may_use(line) lets through, parsed. A
-// torn last line (no newline: the writer was cut off) is skipped, as read_journal does.
-template <class MayUse, class Use>
-void for_each_entry(const std::string& path, MayUse&& may_use, Use&& use) {
-  LineReader in(path);
-  std::string_view line;
-  while (in.next(line)) {
-    if (line.empty() || !may_use(line)) continue;
-    JournalEntry e;
-    try {
-      e = journal::parse_journal_line(line, path, in.line());
-    } catch (const Error&) {
-      if (in.unterminated()) return;
-      throw;
-    }
-    use(e);
-  }
-}
-
 }  // namespace
 
 TradeExplanation explain_trade(const std::vector<JournalEntry>& entries, const std::string& trade_id) {
   Explainer x(trade_id);
   for (const auto& e : entries) x.first(e);
-  if (!x.found()) throw Error(fmt::format("trade {} not found in the journal", trade_id));
+  if (!x.end_first_pass()) throw Error(fmt::format("trade {} not found in the journal", trade_id));
   for (const auto& e : entries) x.second(e);
   return x.take();
 }
 
 std::optional<TradeExplanation> explain_trade_in_file(const std::string& path, const std::string& trade_id) {
   Explainer x(trade_id);
-  for_each_entry(path, [&](std::string_view line) { return x.first_may_use(line); }, [&](const JournalEntry& e) { x.first(e); });
-  if (!x.found()) return std::nullopt;
-  for_each_entry(path, [&](std::string_view line) { return x.second_may_use(line); },
-                 [&](const JournalEntry& e) { x.second(e); });
+  journal::for_each_entry(path, [&](std::string_view line) { return x.first_may_use(line); },
+                          [&](const JournalEntry& e) { x.first(e); });
+  if (!x.end_first_pass()) return std::nullopt;
+  journal::for_each_entry(path, [&](std::string_view line) { return x.second_may_use(line); },
+                          [&](const JournalEntry& e) { x.second(e); });
   return x.take();
 }
 

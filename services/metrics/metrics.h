@@ -72,8 +72,6 @@ class EquityCurveStats {
   explicit EquityCurveStats(double initial_equity) : initial_(initial_equity), prev_close_(initial_equity) {}
   void add(const EquityPoint& p);
 
-  double initial_equity() const { return initial_; }
-  std::size_t bars() const { return bars_; }
   // The daily mark-to-market returns the ratios use: the last equity of each UTC day against the
   // previous day's (the initial equity before the first day).
   std::vector<double> daily_returns() const;

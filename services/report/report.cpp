@@ -274,24 +274,20 @@ ReportData read_report_data(const std::string& link_dir) {
             if (const auto id = journal::string_field(line, key); !id.empty()) opportunities.emplace(id);
       }
     }
-    LineReader in(path);
-    std::string_view line;
-    while (in.next(line)) {
+    const auto may_use = [&](std::string_view line) {
       const std::string_view type = journal::string_field(line, "\"event_type\"");
-      if (!shown(type)) continue;
-      const bool opportunity = type == "OPPORTUNITY_DETECTED", rejection = type == "OPPORTUNITY_REJECTED";
-      if (rejection) ++d.rejected;
-      if ((opportunity && opportunities.count(std::string(journal::string_field(line, "\"opportunity_id\""))) == 0) ||
-          (type == "THREAT_DETECTED" && threats.count(std::string(journal::string_field(line, "\"threat_id\""))) == 0) ||
-          (rejection && d.rejected > kMaxRejections))
-        if (journal::string_field(line, "\"trade_id\"").empty()) continue;  // not in a trade's chain either
-      nlohmann::ordered_json e;
-      try {
-        e = journal::parse_journal_line(line, path, in.line());
-      } catch (const Error&) {
-        if (in.unterminated()) break;  // a torn last line: every complete line before it stands
-        throw;
-      }
+      if (!shown(type)) return false;
+      bool listed = true;
+      if (type == "OPPORTUNITY_DETECTED")
+        listed = opportunities.count(std::string(journal::string_field(line, "\"opportunity_id\""))) > 0;
+      else if (type == "THREAT_DETECTED")
+        listed = threats.count(std::string(journal::string_field(line, "\"threat_id\""))) > 0;
+      else if (type == "OPPORTUNITY_REJECTED")
+        listed = ++d.rejected <= kMaxRejections;
+      return listed || !journal::string_field(line, "\"trade_id\"").empty();  // or in a trade's chain
+    };
+    journal::for_each_entry(path, may_use, [&](const nlohmann::ordered_json& e) {
+      const std::string type = str(e, "event_type");
       if (const std::string trade = str(e, "trade_id"); !trade.empty()) {
         ReportData::TradeChain& c = d.chains[trade];
         if (c.opportunity_id.empty()) c.opportunity_id = str(e, "opportunity_id");
@@ -303,7 +299,7 @@ ReportData read_report_data(const std::string& link_dir) {
           c.exit_opportunity_id = str(e, "exit_opportunity_id");
         }
       }
-      if (opportunity)
+      if (type == "OPPORTUNITY_DETECTED")
         d.opportunities[str(e, "opportunity_id")] =
             fmt::format("{} by {}:{}", str(e, "signal_type"), str(e, "worker"),
                         numbers(e.contains("details") ? e["details"] : nlohmann::ordered_json()));
@@ -311,10 +307,10 @@ ReportData read_report_data(const std::string& link_dir) {
         d.threats[str(e, "threat_id")] = {str(e, "threat_type"), fmt::format("{} ({}) from {}: {}", str(e, "threat_type"),
                                                                             str(e, "severity"), str(e, "worker"),
                                                                             str(e, "message"))};
-      if (rejection && d.rejected <= kMaxRejections)
+      if (type == "OPPORTUNITY_REJECTED" && d.rejected <= kMaxRejections)  // this line's count
         d.rejections.push_back({str(e, "timestamp"), str(e, "opportunity_id"), str(e, "worker"), str(e, "phase"),
                                 str(e, "reason"), str(e, "threat_id")});
-    }
+    });
   }
   return d;
 }

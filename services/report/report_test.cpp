@@ -56,7 +56,9 @@ TEST(Report, CurvesAreDownsampledButKeepTheirExtremes) {
 // `bad_line`, if any, replaced by `bad`).
 std::string run_dir(std::size_t rows, std::size_t bad_line = 0, const std::string& bad = "",
                     const std::string& trades = "trade_id,pnl_net\nt1,5\n", const std::string& journal = "") {
-  const std::string dir = std::string(ST_BINARY_DIR) + "/report_test_run";
+  // One folder per test: ctest runs the tests of this file as parallel processes.
+  const std::string dir = std::string(ST_BINARY_DIR) + "/report_test_run/" +
+                          ::testing::UnitTest::GetInstance()->current_test_info()->name();
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   std::ofstream(dir + "/summary.json") << R"({"link": "l", "initial_cash": "1000"})";
