@@ -69,7 +69,9 @@ class TradingContext {
     slot[columns::kLow * depth] = bar.low;
     slot[columns::kClose * depth] = bar.close;
     slot[columns::kVolume * depth] = bar.volume;
-    for (std::size_t c = columns::kFirstEnrichment, n = n_columns_; c < n; ++c) slot[c * depth] = kNaN;
+    for (double *p = slot + columns::kFirstEnrichment * depth, *const end = slot + n_columns_ * depth; p != end;
+         p += depth)
+      *p = kNaN;
   }
 
   std::int64_t bar_index() const { return index_; }  // 0-based; -1 before the first bar

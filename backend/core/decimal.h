@@ -81,6 +81,9 @@ class Decimal {
   }
   static int compare_scaled(Decimal a, Decimal b);
   double to_double_via_text() const;
+  // from_double beyond its fast path (near a rounding tie, large, tiny, not finite): through the
+  // shortest round-trip text. Out of line, so that the fast path stays small.
+  [[gnu::noinline]] static Decimal from_double_text(double v, int scale);
   char* write_fixed(char* out) const;  // to_string_fixed()'s text; returns the end
   std::int64_t raw_ = 0;
   std::int8_t scale_ = 0;

@@ -136,6 +136,32 @@ TEST(Decimal, FromDoubleEqualsParsingTheShortestText) {
   }
 }
 
+// The fast path rounds v * 10^scale in binary unless its fraction is within 1e-3 of a half: on
+// values placed around ties — just off a half, by from 1e-9 to 3e-2 of a unit of the last place,
+// on both sides, and exactly on it — it must agree with the text path (parse the shortest text,
+// round half-to-even).
+TEST(Decimal, FromDoubleNearTiesEqualsTheTextPath) {
+  Xoshiro256 rng(7);
+  int fast = 0;
+  for (int i = 0; i < 300000; ++i) {
+    const int scale = static_cast<int>(rng.next() % 9);
+    const double unit = std::pow(10.0, -scale);
+    const auto whole = static_cast<double>(rng.next() % 2000000) / (i % 2 == 0 ? 1.0 : 1000.0);
+    const double offsets[] = {0.0, 1e-9, 1e-6, 1e-4, 2e-4, 5e-4, 9e-4, 1.1e-3, 2e-3, 5e-3, 1e-2, 3e-2};
+    const double off = offsets[rng.next() % 12] * (rng.next() % 2 == 0 ? 1 : -1);
+    double v = (std::floor(whole / unit) + 0.5 + off) * unit;
+    if (i % 5 == 0) v = -v;
+    const std::string text = fmt::format("{}", v);
+    if (text.find_first_of("eE") != std::string::npos) continue;
+    const Decimal want = Decimal::parse(text).rescale(scale);
+    const Decimal got = Decimal::from_double(v, scale);
+    ASSERT_EQ(got.raw(), want.raw()) << text << " at scale " << scale;
+    const double x = v * std::pow(10.0, scale);
+    fast += std::fabs(x - std::floor(x) - 0.5) > 1e-3;
+  }
+  EXPECT_GT(fast, 100000);  // most went the fast way, many of them close to the line
+}
+
 // to_string() writes without allocating (Decimal::write); it must equal the fixed text with the
 // trailing fraction zeros dropped, for every scale, sign and size, including the int64 extremes.
 TEST(Decimal, ShortestTextIsTheFixedTextWithoutTrailingZeros) {

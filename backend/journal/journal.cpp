@@ -202,9 +202,8 @@ EntryWriter StrategyJournal::entry(Timestamp t, std::string_view event_type, con
   open_ = true;  // an entry left uncommitted (e.g. by an exception) is simply dropped
   line_.clear();
   line_ += "{\"seq\":";
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, seq_ + 1);
-  line_.append(buf, r.ptr);
+  char* q = line_.room(24);
+  line_.end_at(std::to_chars(q, q + 24, seq_ + 1).ptr);
   line_ += ",\"timestamp\":\"";
   line_ += times_.get(t.ns, [&](char* out) { return out + iso_.write(t, out); });
   line_ += "\",\"event_type\":";
@@ -277,19 +276,18 @@ EntryWriter& EntryWriter::num(JsonKey k, double value) {
 
 EntryWriter& EntryWriter::integer(JsonKey k, std::int64_t value) {
   key(k);
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, value);
-  out_->append(buf, r.ptr);
+  char* q = out_->room(24);
+  out_->end_at(std::to_chars(q, q + 24, value).ptr);
   return *this;
 }
 
 EntryWriter& EntryWriter::dec(JsonKey k, const Decimal& value) {
   key(k);
-  char buf[Decimal::kMaxChars + 2];
-  buf[0] = '"';
-  char* end = value.write(buf + 1);
-  *end++ = '"';
-  out_->append(buf, end);
+  char* q = out_->room(Decimal::kMaxChars + 2);  // written in place: no copy of a buffer
+  *q = '"';
+  q = value.write(q + 1);
+  *q++ = '"';
+  out_->end_at(q);
   return *this;
 }
 

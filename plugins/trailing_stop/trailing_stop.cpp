@@ -69,9 +69,14 @@ void TrailingStop::save() {
 }
 
 void TrailingStop::on_bar(const TradingContext& market, ExecutionContext& ctx) {
-  if (!loaded_) load();
+  if (!loaded_) [[unlikely]]
+    load();
   const auto positions = ctx.ledger().open_positions();
   if (positions.empty() && tracked_.empty()) return;  // nothing open, nothing to forget: most bars
+  trail(market, ctx, positions);
+}
+
+void TrailingStop::trail(const TradingContext& market, ExecutionContext& ctx, std::span<const Position> positions) {
   const double atr = market.value(atr_);
   const double close = market.bar().close;
   bool changed = false;

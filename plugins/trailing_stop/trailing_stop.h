@@ -1,4 +1,5 @@
 #pragma once
+#include <span>
 #include <vector>
 
 #include "backend/api/worker.h"
@@ -12,6 +13,9 @@ class TrailingStop final : public ExecutionWorker, public Stateful {
 
  private:
   void load();
+  // The trails of the open trades (bars with a trade open or just closed): out of line, so that
+  // on_bar, which runs on every bar, stays a small function.
+  [[gnu::noinline]] void trail(const TradingContext& market, ExecutionContext& ctx, std::span<const Position> positions);
   void save();
   ColumnId atr_ = 0;
   double multiple_ = 3;
