@@ -6,12 +6,16 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <concepts>
 #include <bit>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
 #include <string>
+
+#include "backend/core/decimal.h"
 
 namespace st {
 
@@ -68,4 +72,43 @@ char* write_general(char* out, double value, int precision);
 char* write_fixed(char* out, double value, int decimals);
 constexpr std::size_t max_fixed_chars(int decimals) { return 320 + static_cast<std::size_t>(decimals); }
 
+// Arguments for fmt written by the writers above: Fixed{v, 2} reads as "{:.2f}" of v and
+// General{v, 6} as "{:.6g}" (the same text, see write_fixed and write_general), and a Decimal as
+// its to_string() — without fmt's float machinery or a temporary string. For reasons made on
+// every trade (the planners' rationales).
+struct Fixed {
+  double value;
+  int decimals;
+};
+struct General {
+  double value;
+  int precision;
+};
+
 }  // namespace st
+
+// Only "{}" (no specs) is meant for these: compiled formats do not call parse(), and runtime ones
+// get an error for anything else.
+template <class T>
+  requires std::same_as<T, st::Fixed> || std::same_as<T, st::General> || std::same_as<T, st::Decimal>
+struct fmt::formatter<T> {
+  constexpr auto parse(fmt::format_parse_context& ctx) {
+    if (ctx.begin() != ctx.end() && *ctx.begin() != '}') throw fmt::format_error("no format specs for this type");
+    return ctx.begin();
+  }
+  template <class Context>
+  auto format(const T& v, Context& ctx) const {
+    if constexpr (std::same_as<T, st::Decimal>) {
+      char buf[st::Decimal::kMaxChars];
+      return std::copy(buf, v.write(buf), ctx.out());
+    } else if constexpr (std::same_as<T, st::Fixed>) {
+      char buf[st::max_fixed_chars(24)];
+      if (v.decimals < 0 || v.decimals > 24) throw fmt::format_error("Fixed: decimals must be 0-24");
+      return std::copy(buf, st::write_fixed(buf, v.value, v.decimals), ctx.out());
+    } else {
+      char buf[32];  // -d.dddddddddddddddde-308: 24 at most
+      if (v.precision < 1 || v.precision > 17) throw fmt::format_error("General: precision must be 1-17");
+      return std::copy(buf, st::write_general(buf, v.value, v.precision), ctx.out());
+    }
+  }
+};

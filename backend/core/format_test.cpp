@@ -84,5 +84,22 @@ TEST(WriteFixed, IsFmtsFixedFormat) {
   }
 }
 
+// The planners' rationales pass Fixed, General and Decimal to compiled and runtime formats: the
+// text is fmt's own "{:.Nf}", "{:.Ng}" and the decimal's to_string(); specs are refused.
+TEST(FormatArguments, FixedGeneralAndDecimalReadAsFmtAndToString) {
+  Xoshiro256 rng(5);
+  for (int i = 0; i < 20000; ++i) {
+    const double v = (rng.uniform() - 0.5) * std::pow(10.0, static_cast<double>(rng.next() % 20) - 6);
+    const int decimals = static_cast<int>(rng.next() % 9), precision = 1 + static_cast<int>(rng.next() % 17);
+    const Decimal d(static_cast<std::int64_t>(rng.next() >> 1) * (i % 2 ? 1 : -1), static_cast<int>(rng.next() % 13));
+    ASSERT_EQ(format_compiled(FMT_COMPILE("a {} b {} c {}"), Fixed{v, decimals}, General{v, precision}, d),
+              fmt::format("a {:.{}f} b {:.{}g} c {}", v, decimals, v, precision, d.to_string()));
+    ASSERT_EQ(fmt::format("{}|{}", Fixed{v, 2}, General{v, 6}), fmt::format("{:.2f}|{:.6g}", v, v));
+  }
+  EXPECT_THROW((void)fmt::format(fmt::runtime("{:>8}"), Fixed{1.0, 2}), fmt::format_error);
+  EXPECT_THROW((void)fmt::format("{}", General{1.0, 18}), fmt::format_error);
+  EXPECT_THROW((void)fmt::format("{}", Fixed{1.0, 25}), fmt::format_error);
+}
+
 }  // namespace
 }  // namespace st

@@ -27,11 +27,11 @@ PlanDecision AtrExit::plan(const PlanningInput& in, RoutedTradePlan& routed) {
     return PlanDecision::reject(format_compiled(FMT_COMPILE("stop {:.6g} would be at or below zero"), stop));
   p.stop_loss = Decimal::from_double(stop, scale);
   std::string why =
-      format_compiled(FMT_COMPILE("stop {} = entry {} {} {} x ATR {:.6g}"), p.stop_loss.to_string(),
-                      p.entry_price.to_string(), sign > 0 ? "-" : "+", stop_, atr);
+      format_compiled(FMT_COMPILE("stop {} = entry {} {} {} x ATR {}"), p.stop_loss, p.entry_price,
+                      sign > 0 ? "-" : "+", stop_, General{atr, 6});
   if (target_ > 0) {
     p.take_profit = Decimal::from_double(entry + sign * target_ * atr, scale);
-    why += format_compiled(FMT_COMPILE("; target {} = {} x ATR"), p.take_profit.to_string(), target_);
+    why += format_compiled(FMT_COMPILE("; target {} = {} x ATR"), p.take_profit, target_);
   }
   p.details.emplace_back("atr", atr);
   p.rationale.emplace_back("exit", std::move(why));

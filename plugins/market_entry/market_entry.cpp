@@ -18,7 +18,7 @@ PlanDecision MarketEntry::plan(const PlanningInput& in, RoutedTradePlan& routed)
   p.rationale.emplace_back(
       "entry",
       format_compiled(FMT_COMPILE("market order at the next open; reference price {} (signal close)"),
-                      p.entry_price.to_string()));
+                      p.entry_price));
   return PlanDecision::accept();
 }
 

@@ -36,8 +36,8 @@ PlanDecision RiskSizing::plan(const PlanningInput& in, RoutedTradePlan& routed) 
   p.size = size;
   p.rationale.emplace_back(
       "size", format_compiled(
-                  FMT_COMPILE("{} units: risk {}% of equity {:.2f} = {:.2f} / {:.6g} per unit to the stop{}"),
-                  size.to_string(), risk_, equity, risk_amount, per_unit,
+                  FMT_COMPILE("{} units: risk {}% of equity {} = {} / {} per unit to the stop{}"),
+                  size, risk_, Fixed{equity, 2}, Fixed{risk_amount, 2}, General{per_unit, 6},
                   capped ? format_compiled(FMT_COMPILE(", capped at {}% of cash"), exposure_) : ""));
   return PlanDecision::accept();
 }
