@@ -198,24 +198,39 @@ void append_json_number(Line& out, double value) {
 
 }  // namespace journal
 
-EntryWriter StrategyJournal::entry(Timestamp t, std::string_view event_type, const CausalIds& ids) {
+namespace {
+template <std::size_t N>
+char* put(char* q, const char (&literal)[N]) {
+  std::memcpy(q, literal, N - 1);
+  return q + N - 1;
+}
+}  // namespace
+
+EntryWriter StrategyJournal::entry(Timestamp t, JsonKey event_type, const CausalIds& ids) {
   open_ = true;  // an entry left uncommitted (e.g. by an exception) is simply dropped
   line_.clear();
-  line_ += "{\"seq\":";
-  char* q = line_.room(24);
-  line_.end_at(std::to_chars(q, q + 24, seq_ + 1).ptr);
-  line_ += ",\"timestamp\":\"";
-  line_ += times_.get(t.ns, [&](char* out) { return out + iso_.write(t, out); });
-  line_ += "\",\"event_type\":";
-  journal::append_json_string(line_, event_type);
-  line_ += ",\"opportunity_id\":";
-  append_id(ids.opportunity.value);
-  line_ += ",\"trade_id\":";
-  append_id(ids.trade.value);
-  line_ += ",\"threat_id\":";
-  append_id(ids.threat.value);
-  line_ += ",\"scheduled_id\":";
-  append_id(ids.scheduled.value);
+  // The common fields in one piece of room: every part is a literal, a bounded text (seq <= 20
+  // digits, time <= 32, ids 38 or "null") or the event type, escaped if it is not a checked literal.
+  const std::string_view time = times_.get(t.ns, [&](char* out) { return out + iso_.write(t, out); });
+  char* q = line_.room(320 + journal::json_string_room(event_type.view().size()));
+  q = put(q, "{\"seq\":");
+  q = std::to_chars(q, q + 24, seq_ + 1).ptr;
+  q = put(q, ",\"timestamp\":\"");
+  journal::copy_short(q, time.data(), time.size());
+  q = put(q + time.size(), "\",\"event_type\":");
+  if (event_type.clean()) {
+    *q++ = '"';
+    journal::copy_short(q, event_type.view().data(), event_type.view().size());
+    q += event_type.view().size();
+    *q++ = '"';
+  } else {
+    q = journal::write_json_string(q, event_type.view());
+  }
+  q = put_id(put(q, ",\"opportunity_id\":"), ids.opportunity.value);
+  q = put_id(put(q, ",\"trade_id\":"), ids.trade.value);
+  q = put_id(put(q, ",\"threat_id\":"), ids.threat.value);
+  q = put_id(put(q, ",\"scheduled_id\":"), ids.scheduled.value);
+  line_.end_at(q);
   return EntryWriter(*this);
 }
 
@@ -225,17 +240,16 @@ void StrategyJournal::append_number(double value) {
                         [&](char* out) { return journal::write_shortest(out, value); });
 }
 
-void StrategyJournal::append_id(const Uuid& id) {
-  if (id.is_nil()) {
-    line_ += "null";
-    return;
-  }
-  line_ += ids_.get(id, [&](char* out) {
+char* StrategyJournal::put_id(char* q, const Uuid& id) {
+  if (id.is_nil()) return put(q, "null");
+  const std::string_view text = ids_.get(id, [&](char* out) {
     out[0] = '"';
     id.write(out + 1);
     out[37] = '"';
     return out + 38;
   });
+  std::memcpy(q, text.data(), 38);
+  return q + 38;
 }
 
 void StrategyJournal::commit_line() {

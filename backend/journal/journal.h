@@ -218,7 +218,8 @@ class StrategyJournal {
  public:
   explicit StrategyJournal(IJournalPersistor& out) : out_(&out) {}
 
-  EntryWriter entry(Timestamp t, std::string_view event_type, const CausalIds& ids);
+  // The entry's common fields; an event type literal is checked when compiled, like a key.
+  EntryWriter entry(Timestamp t, JsonKey event_type, const CausalIds& ids);
   std::uint64_t count() const { return seq_; }
   void flush() { out_->flush(); }
 
@@ -228,7 +229,7 @@ class StrategyJournal {
   // A number's shortest text and a causal id as a JSON string (null when nil), from the
   // recent texts when they are there.
   void append_number(double value);
-  void append_id(const Uuid& id);
+  char* put_id(char* q, const Uuid& id);  // "the id" or null; 38 bytes of room
   IJournalPersistor* out_;
   std::uint64_t seq_ = 0;
   journal::Line line_;
