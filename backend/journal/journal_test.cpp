@@ -51,6 +51,26 @@ TEST(StrategyJournal, EscapesStringsAndWritesNonFiniteAsNull) {
   EXPECT_NE(out.lines()[0].find("\"z\":0}"), std::string::npos) << out.lines()[0];
 }
 
+// The event type: a literal is copied (every length up to the 32 bytes of a literal), a run-time
+// one is escaped; both read back as given, with the common fields around them intact.
+TEST(StrategyJournal, EventTypesReadAsGiven) {
+  MemoryJournalPersistor out;
+  StrategyJournal j(out);
+  const std::string types[] = {"", "A", "ABCD", "ORDER_SUBMITTED", "OPPORTUNITY_REJECTED_0123456789X", "we\"ird\\\n",
+                               std::string(40, 'L')};
+  for (const auto& type : types) j.entry(Timestamp::from_seconds(60), JsonKey::checked(type), {}).commit();
+  for (const auto& type : types) j.entry(Timestamp::from_seconds(60), JsonKey::text(type), {}).commit();
+  j.entry(Timestamp{}, "OPPORTUNITY_REJECTED_0123456789X", {}).commit();
+  ASSERT_EQ(out.lines().size(), 15u);
+  for (std::size_t i = 0; i < 15; ++i) {
+    const auto parsed = journal::parse_journal(out.lines()[i], "mem");
+    ASSERT_EQ(parsed.size(), 1u) << out.lines()[i];
+    EXPECT_EQ(parsed[0]["seq"], i + 1);
+    EXPECT_EQ(parsed[0]["event_type"], i < 14 ? types[i % 7] : types[4]) << out.lines()[i];
+    EXPECT_TRUE(parsed[0]["scheduled_id"].is_null());
+  }
+}
+
 // Keys checked once (JsonKey::checked, as the context's column names) are copied as they are when
 // clean and escaped when not; every length 0..40 (the copy's overlapping words at 4, 8 and 16
 // bytes, and past the 32 bytes a copied key may have) gives the text the escaping path gives.
