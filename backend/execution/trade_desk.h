@@ -145,7 +145,7 @@ class TradeDesk final : public ExecutionContext {
   CausalIds ids_of(const Trade& t) const { return {t.opportunity, t.id, {}, t.scheduled}; }
   Trade* find(TradeId id);
   void journal_order_rejected(const Trade& t, const Order& o, const std::string& reason);
-  std::string acting_worker() const { return worker_ ? *worker_ : std::string(); }
+  std::string_view acting_worker() const { return worker_ ? std::string_view(*worker_) : std::string_view(); }
 
   SimulatedBroker* broker_;
   StrategyLedger* ledger_;
