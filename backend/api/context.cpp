@@ -52,6 +52,8 @@ TradingContext::TradingContext(const ContextSchema& schema, InstrumentInfo instr
   const std::size_t depth = std::bit_ceil(std::max<std::size_t>(schema.history(), 2));
   mask_ = depth - 1;
   data_.assign(n_columns_ * depth, kNaN);
+  enrichment_begin_ = std::min<std::size_t>(columns::kFirstEnrichment, n_columns_) * depth;
+  enrichment_end_ = n_columns_ * depth;
 }
 
 }  // namespace st

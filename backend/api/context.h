@@ -69,9 +69,7 @@ class TradingContext {
     slot[columns::kLow * depth] = bar.low;
     slot[columns::kClose * depth] = bar.close;
     slot[columns::kVolume * depth] = bar.volume;
-    for (double *p = slot + columns::kFirstEnrichment * depth, *const end = slot + n_columns_ * depth; p != end;
-         p += depth)
-      *p = kNaN;
+    for (std::size_t at = enrichment_begin_; at != enrichment_end_; at += depth) slot[at] = kNaN;
   }
 
   std::int64_t bar_index() const { return index_; }  // 0-based; -1 before the first bar
@@ -96,6 +94,9 @@ class TradingContext {
   std::vector<double> data_;
   std::size_t n_columns_ = 0;
   std::size_t mask_ = 0;
+  // Offsets of the enrichment columns' first and past-the-last rings (columns x depth): push
+  // fills them without a multiply.
+  std::size_t enrichment_begin_ = 0, enrichment_end_ = 0;
   std::int64_t index_ = -1;
   Bar bar_;
 };
