@@ -248,14 +248,13 @@ Decimal Decimal::floor_to(int scale) const {
   return Decimal(q, scale);
 }
 
-Decimal operator+(Decimal a, Decimal b) {
+Decimal Decimal::add_scaled(Decimal a, Decimal b) {
   const int s = std::max(a.scale_, b.scale_);
   const i128 ra = static_cast<i128>(a.raw_) * kPow10[s - a.scale_];
   const i128 rb = static_cast<i128>(b.raw_) * kPow10[s - b.scale_];
   return Decimal(narrow(ra + rb, [&] { return fmt::format("{} + {}", a.to_string(), b.to_string()); }), s);
 }
 
-Decimal operator-(Decimal a, Decimal b) { return a + (-b); }
 
 Decimal operator*(Decimal a, Decimal b) {
   const int s = a.scale_ + b.scale_;
@@ -265,7 +264,7 @@ Decimal operator*(Decimal a, Decimal b) {
                  s);
 }
 
-Decimal Decimal::mul(Decimal a, Decimal b, int scale) {
+Decimal Decimal::mul_rounded(Decimal a, Decimal b, int scale) {
   check_scale(scale);
   const i128 product = static_cast<i128>(a.raw_) * b.raw_;
   const int s = a.scale_ + b.scale_;

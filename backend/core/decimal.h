@@ -59,12 +59,32 @@ class Decimal {
   Decimal floor_to(int scale) const;
 
   Decimal operator-() const { return Decimal(-raw_, scale_); }
-  friend Decimal operator+(Decimal a, Decimal b);
-  friend Decimal operator-(Decimal a, Decimal b);
+  // Sums and products are inline where the scales agree and 64 bits hold the result (the
+  // ledger marks to market on every bar with a trade open); the rest, with their overflow
+  // errors, out of line.
+  friend Decimal operator+(Decimal a, Decimal b) {
+    std::int64_t r;
+    if (a.scale_ == b.scale_ && !__builtin_add_overflow(a.raw_, b.raw_, &r)) [[likely]]
+      return Decimal(r, a.scale_);
+    return add_scaled(a, b);
+  }
+  friend Decimal operator-(Decimal a, Decimal b) {
+    std::int64_t r;
+    if (a.scale_ == b.scale_ && !__builtin_sub_overflow(a.raw_, b.raw_, &r)) [[likely]]
+      return Decimal(r, a.scale_);
+    return add_scaled(a, -b);
+  }
   // Exact product at scale a.scale + b.scale (throws if that exceeds kMaxScale or overflows).
   friend Decimal operator*(Decimal a, Decimal b);
   // Product rounded half-to-even to `scale`.
-  static Decimal mul(Decimal a, Decimal b, int scale);
+  static Decimal mul(Decimal a, Decimal b, int scale) {
+    const int s = a.scale_ + b.scale_;
+    std::int64_t p, r;
+    if (scale >= s && scale <= kMaxScale && !__builtin_mul_overflow(a.raw_, b.raw_, &p) &&
+        !__builtin_mul_overflow(p, kPow10i[scale - s], &r)) [[likely]]
+      return Decimal(r, scale);  // no rounding: the product gains decimals
+    return mul_rounded(a, b, scale);
+  }
   // Quotient rounded half-to-even to `scale`. Throws on division by zero.
   static Decimal div(Decimal a, Decimal b, int scale);
   Decimal& operator+=(Decimal b) { return *this = *this + b; }
@@ -81,6 +101,27 @@ class Decimal {
   }
   static int compare_scaled(Decimal a, Decimal b);
   double to_double_via_text() const;
+  [[gnu::noinline]] static Decimal add_scaled(Decimal a, Decimal b);
+  [[gnu::noinline]] static Decimal mul_rounded(Decimal a, Decimal b, int scale);
+  static constexpr std::int64_t kPow10i[19] = {1,
+                                               10,
+                                               100,
+                                               1000,
+                                               10000,
+                                               100000,
+                                               1000000,
+                                               10000000,
+                                               100000000,
+                                               1000000000,
+                                               10000000000,
+                                               100000000000,
+                                               1000000000000,
+                                               10000000000000,
+                                               100000000000000,
+                                               1000000000000000,
+                                               10000000000000000,
+                                               100000000000000000,
+                                               1000000000000000000};
   // from_double beyond its fast path (near a rounding tie, large, tiny, not finite): through the
   // shortest round-trip text. Out of line, so that the fast path stays small.
   [[gnu::noinline]] static Decimal from_double_text(double v, int scale);

@@ -136,6 +136,69 @@ TEST(Decimal, FromDoubleEqualsParsingTheShortestText) {
   }
 }
 
+// Sums, differences and products take an inline path when the scales agree and 64 bits hold
+// the result: on random values at random scales, near the int64 bounds too, every result (or its
+// overflow) is the exact one computed in 128 bits, rounded half-to-even where the product loses
+// decimals.
+TEST(Decimal, ArithmeticEqualsExact128BitArithmetic) {
+  using i128 = __int128;
+  constexpr i128 kMax = INT64_MAX, kMin = INT64_MIN;
+  const auto pow10 = [](int n) {
+    i128 r = 1;
+    for (int i = 0; i < n; ++i) r *= 10;
+    return r;
+  };
+  const auto round_even = [](i128 v, i128 div) {  // v / div, half to even
+    i128 q = v / div, r = v % div;
+    if (r < 0) r = -r;
+    if (2 * r > div || (2 * r == div && q % 2 != 0)) q += v < 0 ? -1 : 1;
+    return q;
+  };
+  Xoshiro256 rng(3);
+  const auto raw = [&] {
+    switch (rng.next() % 4) {
+      case 0: return static_cast<std::int64_t>(rng.next());                           // any
+      case 1: return static_cast<std::int64_t>(rng.next() % 2000001) - 1000000;       // small
+      case 2: return INT64_MAX - static_cast<std::int64_t>(rng.next() % 1000);         // near the top
+      default: return static_cast<std::int64_t>(rng.next() >> (1 + rng.next() % 62)) * (rng.next() % 2 ? 1 : -1);
+    }
+  };
+  int fits = 0;
+  for (int i = 0; i < 400000; ++i) {
+    const int sa = static_cast<int>(rng.next() % 9), sb = i % 3 == 0 ? sa : static_cast<int>(rng.next() % 9);
+    const Decimal a(raw(), sa), b(raw(), sb);
+    const int s = std::max(sa, sb);
+    const i128 ea = static_cast<i128>(a.raw()) * pow10(s - sa), eb = static_cast<i128>(b.raw()) * pow10(s - sb);
+    for (const bool minus : {false, true}) {
+      const i128 want = minus ? ea - eb : ea + eb;
+      if (want > kMax || want < kMin) {
+        ASSERT_THROW((void)(minus ? a - b : a + b), Error) << a.raw() << " " << b.raw();
+        continue;
+      }
+      if (minus && b.raw() == INT64_MIN) continue;  // -b itself does not exist (the slow path negates)
+      const Decimal got = minus ? a - b : a + b;
+      ASSERT_EQ(got.raw(), static_cast<std::int64_t>(want)) << a.raw() << (minus ? " - " : " + ") << b.raw();
+      ASSERT_EQ(got.scale(), s);
+      ++fits;
+    }
+    const int scale = static_cast<int>(rng.next() % 19);
+    const i128 product = static_cast<i128>(a.raw()) * b.raw();
+    const bool representable = product <= kMax * pow10(18) && product >= kMin * pow10(18);  // no i128 overflow below
+    if (!representable) continue;
+    const bool product_fits = product <= kMax && product >= kMin;
+    const i128 want = scale >= sa + sb ? (product_fits ? product * pow10(scale - sa - sb) : kMax + 1)
+                                       : round_even(product, pow10(sa + sb - scale));
+    if (want > kMax || want < kMin) {
+      ASSERT_THROW((void)Decimal::mul(a, b, scale), Error) << a.raw() << " x " << b.raw() << " at " << scale;
+      continue;
+    }
+    const Decimal got = Decimal::mul(a, b, scale);
+    ASSERT_EQ(got.raw(), static_cast<std::int64_t>(want)) << a.raw() << " x " << b.raw() << " at " << scale;
+    ASSERT_EQ(got.scale(), scale);
+  }
+  EXPECT_GT(fits, 300000);
+}
+
 // The fast path rounds v * 10^scale in binary unless its fraction is within 1e-3 of a half: on
 // values placed around ties — just off a half, by from 1e-9 to 3e-2 of a unit of the last place,
 // on both sides, and exactly on it — it must agree with the text path (parse the shortest text,
