@@ -96,8 +96,8 @@ Decimal Decimal::from_double(double v, int scale) {
   // Fast path, in binary, inline (stop managers convert a price on every bar): x = v * 10^scale
   // is within 1.5 ulp(x) of the shortest decimal's scaled value d * 10^scale (the product is
   // rounded once, |v - d| <= ulp(v) / 2 and ulp(v) * 10^scale <= 2 ulp(x)), which below 2^40 is
-  // under 2e-4. Rounding x where its fraction is 1e-3 or more away from a half therefore gives the
-  // integer the text path gives (decimal_test proves it on values around ties). NaN and
+  // under 2e-4. Rounding x where its fraction is more than 1e-3 away from a half therefore gives the
+  // integer the text path gives (decimal_test checks it on values around ties). NaN and
   // infinities fail the first test and are refused on the text path.
   static constexpr double kPow10d[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,
                                        1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
@@ -254,7 +254,6 @@ Decimal Decimal::add_scaled(Decimal a, Decimal b) {
   const i128 rb = static_cast<i128>(b.raw_) * kPow10[s - b.scale_];
   return Decimal(narrow(ra + rb, [&] { return fmt::format("{} + {}", a.to_string(), b.to_string()); }), s);
 }
-
 
 Decimal operator*(Decimal a, Decimal b) {
   const int s = a.scale_ + b.scale_;

@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <array>
-#include <concepts>
 #include <bit>
+#include <concepts>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
