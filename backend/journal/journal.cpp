@@ -277,8 +277,8 @@ void EntryWriter::escaped_key(std::string_view text, bool comma) {
 }
 
 EntryWriter& EntryWriter::str(JsonKey k, std::string_view value) {
-  key(k);
-  journal::append_json_string(*out_, value);
+  char* q = key_and_room(k, journal::json_string_room(value.size()));
+  out_->end_at(journal::write_json_string(q, value));
   return *this;
 }
 
@@ -289,15 +289,13 @@ EntryWriter& EntryWriter::num(JsonKey k, double value) {
 }
 
 EntryWriter& EntryWriter::integer(JsonKey k, std::int64_t value) {
-  key(k);
-  char* q = out_->room(24);
+  char* q = key_and_room(k, 24);
   out_->end_at(std::to_chars(q, q + 24, value).ptr);
   return *this;
 }
 
 EntryWriter& EntryWriter::dec(JsonKey k, const Decimal& value) {
-  key(k);
-  char* q = out_->room(Decimal::kMaxChars + 2);  // written in place: no copy of a buffer
+  char* q = key_and_room(k, Decimal::kMaxChars + 2);  // written in place: no copy of a buffer
   *q = '"';
   q = value.write(q + 1);
   *q++ = '"';

@@ -185,24 +185,31 @@ class EntryWriter {
   friend class StrategyJournal;
   explicit EntryWriter(StrategyJournal& journal);
   // ,"key": (no key inside an array); a checked key is copied, any other escaped out of line.
-  void key(JsonKey k) {
+  void key(JsonKey k) { out_->end_at(key_and_room(k, 0)); }
+  // The key, then room for `value_room` more bytes after it (one capacity check for the field):
+  // returns where the value goes; the caller writes it and ends the line there.
+  char* key_and_room(JsonKey k, std::size_t value_room) {
     std::uint8_t& top = stack_[depth_ - 1];
     const bool comma = top & kHasMembers;
     top |= kHasMembers;
     if (top & kIsArray) {
-      if (comma) out_->push_back(',');
-      return;
+      char* q = out_->room(value_room + 1);
+      *q = ',';
+      return q + comma;
     }
-    if (!k.clean()) return escaped_key(k.view(), comma);
+    if (!k.clean()) {
+      escaped_key(k.view(), comma);
+      return out_->room(value_room);
+    }
     const std::size_t n = k.view().size();
-    char* q = out_->room(JsonKey::kMaxLiteral + 4);
+    char* q = out_->room(JsonKey::kMaxLiteral + 4 + value_room);
     *q = ',';
     q += comma;
     *q++ = '"';
     journal::copy_short(q, k.view().data(), n);
     q[n] = '"';
     q[n + 1] = ':';
-    out_->end_at(q + n + 2);
+    return q + n + 2;
   }
   void escaped_key(std::string_view text, bool comma);
   static constexpr std::uint8_t kHasMembers = 1, kIsArray = 2;
