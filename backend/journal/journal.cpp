@@ -234,10 +234,15 @@ EntryWriter StrategyJournal::entry(Timestamp t, JsonKey event_type, const Causal
   return EntryWriter(*this);
 }
 
-void StrategyJournal::append_number(double value) {
-  if (!std::isfinite(value) || value == 0) return journal::append_json_number(line_, value);
-  line_ += numbers_.get(std::bit_cast<std::uint64_t>(value),
-                        [&](char* out) { return journal::write_shortest(out, value); });
+char* StrategyJournal::put_number(char* q, double value) {
+  if (!std::isfinite(value)) return put(q, "null");
+  if (value == 0) return journal::write_shortest(q, 0.0);  // no "-0"
+  const std::string_view text = numbers_.get(std::bit_cast<std::uint64_t>(value),
+                                             [&](char* out) { return journal::write_shortest(out, value); });
+  // The whole slot, a fixed-size copy (the slot holds kMaxShortest bytes; what lies past the
+  // text is not kept).
+  std::memcpy(q, text.data(), journal::kMaxShortest);
+  return q + text.size();
 }
 
 char* StrategyJournal::put_id(char* q, const Uuid& id) {
@@ -283,8 +288,7 @@ EntryWriter& EntryWriter::str(JsonKey k, std::string_view value) {
 }
 
 EntryWriter& EntryWriter::num(JsonKey k, double value) {
-  key(k);
-  journal_->append_number(value);
+  out_->end_at(journal_->put_number(key_and_room(k, journal::kMaxShortest), value));
   return *this;
 }
 

@@ -235,7 +235,7 @@ class StrategyJournal {
   void commit_line();
   // A number's shortest text and a causal id as a JSON string (null when nil), from the
   // recent texts when they are there.
-  void append_number(double value);
+  char* put_number(char* q, double value);  // its text at q (room for kMaxShortest); returns the end
   char* put_id(char* q, const Uuid& id);  // "the id" or null; 38 bytes of room
   IJournalPersistor* out_;
   std::uint64_t seq_ = 0;
