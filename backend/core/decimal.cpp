@@ -14,25 +14,7 @@ namespace {
 
 using i128 = __int128;
 
-constexpr std::int64_t kPow10[19] = {1LL,
-                                     10LL,
-                                     100LL,
-                                     1000LL,
-                                     10000LL,
-                                     100000LL,
-                                     1000000LL,
-                                     10000000LL,
-                                     100000000LL,
-                                     1000000000LL,
-                                     10000000000LL,
-                                     100000000000LL,
-                                     1000000000000LL,
-                                     10000000000000LL,
-                                     100000000000000LL,
-                                     1000000000000000LL,
-                                     10000000000000000LL,
-                                     100000000000000000LL,
-                                     1000000000000000000LL};
+constexpr const auto& kPow10 = Decimal::kPow10;
 
 void check_scale(int scale) {
   if (scale < 0 || scale > Decimal::kMaxScale)
@@ -99,8 +81,6 @@ Decimal Decimal::from_double(double v, int scale) {
   // under 2e-4. Rounding x where its fraction is more than 1e-3 away from a half therefore gives the
   // integer the text path gives (decimal_test checks it on values around ties). NaN and
   // infinities fail the first test and are refused on the text path.
-  static constexpr double kPow10d[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,
-                                       1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
   const double x = v * kPow10d[scale];
   if (std::fabs(x) < 1e12) {
     const double truncated = static_cast<double>(static_cast<std::int64_t>(x));  // exact below 2^53

@@ -16,6 +16,13 @@ namespace st {
 class Decimal {
  public:
   static constexpr int kMaxScale = 18;
+  // 10^0 .. 10^kMaxScale, the unit of each scale, as integers and as (exact) doubles.
+  static constexpr std::int64_t kPow10[kMaxScale + 1] = {
+      1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000, 100000000000,
+      1000000000000, 10000000000000, 100000000000000, 1000000000000000, 10000000000000000, 100000000000000000,
+      1000000000000000000};
+  static constexpr double kPow10d[kMaxScale + 1] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
+                                                    1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
 
   constexpr Decimal() = default;
   constexpr Decimal(std::int64_t raw, int scale) : raw_(raw), scale_(static_cast<std::int8_t>(scale)) {}
@@ -38,8 +45,6 @@ class Decimal {
   // Exact for |raw| < 2^53 (one correctly rounded division, inline: stop managers and threats
   // read equity on every bar); otherwise correctly rounded through the text.
   double to_double() const {
-    static constexpr double kPow10d[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,
-                                         1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
     if (raw_ > -(1LL << 53) && raw_ < (1LL << 53)) return static_cast<double>(raw_) / kPow10d[scale_];
     return to_double_via_text();
   }
@@ -81,7 +86,7 @@ class Decimal {
     const int s = a.scale_ + b.scale_;
     std::int64_t p, r;
     if (scale >= s && scale <= kMaxScale && !__builtin_mul_overflow(a.raw_, b.raw_, &p) &&
-        !__builtin_mul_overflow(p, kPow10i[scale - s], &r)) [[likely]]
+        !__builtin_mul_overflow(p, kPow10[scale - s], &r)) [[likely]]
       return Decimal(r, scale);  // no rounding: the product gains decimals
     return mul_rounded(a, b, scale);
   }
@@ -103,25 +108,6 @@ class Decimal {
   double to_double_via_text() const;
   [[gnu::noinline]] static Decimal add_scaled(Decimal a, Decimal b);
   [[gnu::noinline]] static Decimal mul_rounded(Decimal a, Decimal b, int scale);
-  static constexpr std::int64_t kPow10i[19] = {1,
-                                               10,
-                                               100,
-                                               1000,
-                                               10000,
-                                               100000,
-                                               1000000,
-                                               10000000,
-                                               100000000,
-                                               1000000000,
-                                               10000000000,
-                                               100000000000,
-                                               1000000000000,
-                                               10000000000000,
-                                               100000000000000,
-                                               1000000000000000,
-                                               10000000000000000,
-                                               100000000000000000,
-                                               1000000000000000000};
   // from_double beyond its fast path (near a rounding tie, large, tiny, not finite): through the
   // shortest round-trip text. Out of line, so that the fast path stays small.
   [[gnu::noinline]] static Decimal from_double_text(double v, int scale);

@@ -5,6 +5,11 @@
 #include <cstring>
 
 namespace st {
+namespace {
+// 10^0 .. 10^22: every power of ten a double holds exactly.
+constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+}  // namespace
 
 ShortestDigits shortest_digits(double value) {
   ShortestDigits d;
@@ -43,8 +48,6 @@ namespace {
 // exact product may lie on either side (or be a tie), and the caller takes the exact path. Most
 // reasons' values (ranges, ratios, prices with many digits) are decided here without Dragonbox.
 bool round_to_precision(double a, int precision, ShortestDigits& d) {
-  static constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   const int e2 = static_cast<int>(std::bit_cast<std::uint64_t>(a) >> 52) - 1023;  // a in [2^e2, 2^(e2+1))
   int e10 = (e2 * 78913) >> 18;  // floor(e2 * log10(2)): floor(log10(a)) or one less
   for (int attempt = 0; attempt < 2; ++attempt) {
@@ -134,7 +137,6 @@ char* write_general(char* out, double value, int precision) {
 }
 
 char* write_fixed(char* out, double value, int decimals) {
-  static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
   const double a = std::fabs(value);
   if (decimals < 0 || decimals > 15 || !(a < 0x1p52)) return fmt::format_to(out, "{:.{}f}", value, decimals);
   // x = a x 10^decimals is one correctly rounded product; below 2^52 the halfway points k + 1/2

@@ -13,7 +13,7 @@ TradeDesk::TradeDesk(SimulatedBroker& broker, StrategyLedger& ledger, StrategyJo
     : broker_(&broker), ledger_(&ledger), journal_(&journal), market_(&market), ids_(&ids), settings_(settings) {}
 
 TradeDesk::Trade* TradeDesk::find(TradeId id) {
-  for (auto it = trades_.begin() + static_cast<std::ptrdiff_t>(first_active()); it != trades_.end(); ++it)
+  for (auto it = active_begin(); it != trades_.end(); ++it)
     if (it->id == id) return &*it;
   return nullptr;
 }
@@ -352,9 +352,9 @@ void TradeDesk::after_fills() {
 void TradeDesk::expire_entries() {
   const std::int64_t day = market_->time().ns >= 0 ? market_->time().ns / kNsPerDay
                                                     : (market_->time().ns - kNsPerDay + 1) / kNsPerDay;
-  // One pass (iterators: indexing a deque costs a division each time): an entry order whose time
-  // in force has run out is cancelled; one still live is tried on this bar.
-  for (auto it = trades_.begin() + static_cast<std::ptrdiff_t>(first_active()); it != trades_.end(); ++it) {
+  // One pass: an entry order whose time in force has run out is cancelled; one still live is
+  // tried on this bar.
+  for (auto it = active_begin(); it != trades_.end(); ++it) {
     Trade& t = *it;
     if (t.state != State::kPendingEntry || t.entry_order == 0) continue;
     std::string why;

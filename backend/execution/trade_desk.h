@@ -134,6 +134,10 @@ class TradeDesk final : public ExecutionContext {
   // The first trade that is neither closed nor cancelled. Trades before it are done for good, so
   // per-bar scans start here: a run with ten thousand finished trades costs no more per bar than
   // one with none.
+  // Iterator to trades_[first_active()] (walking a deque by index divides on every step).
+  std::deque<Trade>::iterator active_begin() {
+    return trades_.begin() + static_cast<std::ptrdiff_t>(first_active());
+  }
   std::size_t first_active() {
     while (first_active_ < trades_.size() &&
            (trades_[first_active_].state == State::kClosed || trades_[first_active_].state == State::kCancelled))

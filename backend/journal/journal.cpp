@@ -187,14 +187,16 @@ char* write_shortest(char* out, double value) {
   return out;
 }
 
-void append_json_number(Line& out, double value) {
+char* write_json_number(char* out, double value) {
   if (!std::isfinite(value)) {
-    out += "null";
-    return;
+    std::memcpy(out, "null", 4);
+    return out + 4;
   }
   if (value == 0) value = 0;  // no "-0"
-  out.end_at(write_shortest(out.room(kMaxShortest), value));
+  return write_shortest(out, value);
 }
+
+void append_json_number(Line& out, double value) { out.end_at(write_json_number(out.room(kMaxShortest), value)); }
 
 }  // namespace journal
 
@@ -235,8 +237,7 @@ EntryWriter StrategyJournal::entry(Timestamp t, JsonKey event_type, const Causal
 }
 
 char* StrategyJournal::put_number(char* q, double value) {
-  if (!std::isfinite(value)) return put(q, "null");
-  if (value == 0) return journal::write_shortest(q, 0.0);  // no "-0"
+  if (!std::isfinite(value) || value == 0) return journal::write_json_number(q, value);
   const std::string_view text = numbers_.get(std::bit_cast<std::uint64_t>(value),
                                              [&](char* out) { return journal::write_shortest(out, value); });
   // The whole slot, a fixed-size copy (the slot holds kMaxShortest bytes; what lies past the

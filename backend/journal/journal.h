@@ -252,6 +252,7 @@ namespace journal {
 void append_json_string(Line& out, std::string_view text);
 // Shortest round-trip text of a double; "null" when not finite.
 void append_json_number(Line& out, double value);
+char* write_json_number(char* out, double value);  // the same at out (room for kMaxShortest); returns the end
 // The text std::to_chars(first, last, value) gives for a finite double (the shortest digits that
 // read back to `value`, fixed or scientific, whichever is shorter, fixed on a tie), written at
 // `out`, which has room for kMaxShortest bytes; returns one past its end.
