@@ -242,7 +242,8 @@ class ExecutionContext {
   // `because` names an exit signal's opportunity, when one caused it.
   virtual void close_trade(TradeId id, std::string reason, ThreatId threat = {},
                            OpportunityId because = {}) = 0;
-  virtual void move_stop(TradeId id, Decimal new_stop, std::string reason) = 0;
+  // The reason is copied into the journal before the call returns.
+  virtual void move_stop(TradeId id, Decimal new_stop, std::string_view reason) = 0;
 };
 
 // Subtypes: TRADE_INITIATION (on_plan, on_exit_signal), POSITION_MANAGEMENT (on_bar), RISK_SAFETY (on_threat),

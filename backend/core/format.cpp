@@ -58,7 +58,9 @@ bool round_to_precision(double a, int precision, ShortestDigits& d) {
       ++e10;
       continue;
     }
-    const double whole = std::floor(x), frac = x - whole;  // exact
+    // x < 10^16: the cast truncates, which is the floor of a positive x, without floor()'s
+    // library call (no SSE4.1 rounding instruction in the baseline x86-64).
+    const double whole = static_cast<double>(static_cast<std::int64_t>(x)), frac = x - whole;  // exact
     if (frac == 0.5) return false;
     double q = frac > 0.5 ? whole + 1 : whole;
     if (q == kPow10[precision]) q = kPow10[precision - 1], ++e10;  // 99..9.7 -> 100..0
@@ -101,13 +103,13 @@ char* write_general(char* out, double value, int precision) {
   const int x = d.n + d.exp - 1;  // decimal exponent of the first digit
   int n = d.n;
   while (n > 1 && d.digits[n - 1] == '0') --n;  // %g drops trailing zeros
+  // Digits go out in fixed 16-byte copies (n <= 15 here: at most `precision` digits; the bytes
+  // past the text are scratch the caller's kGeneralRoom allows for).
   if (x < -4 || x >= precision) {  // d.ddd e+XX
-    *out++ = d.digits[0];
-    if (n > 1) {
-      *out++ = '.';
-      std::memcpy(out, d.digits + 1, static_cast<std::size_t>(n - 1));
-      out += n - 1;
-    }
+    out[0] = d.digits[0];
+    out[1] = '.';
+    std::memcpy(out + 2, d.digits + 1, 16);
+    out += n > 1 ? n + 1 : 1;
     *out++ = 'e';
     *out++ = x < 0 ? '-' : '+';
     const int a = x < 0 ? -x : x;
@@ -117,23 +119,21 @@ char* write_general(char* out, double value, int precision) {
     return out;
   }
   if (x < 0) {  // 0.000ddd
-    *out++ = '0';
-    *out++ = '.';
-    for (int i = 0; i < -x - 1; ++i) *out++ = '0';
-    std::memcpy(out, d.digits, static_cast<std::size_t>(n));
+    static constexpr char kZeros[8] = {'0', '.', '0', '0', '0', '0', '0', '0'};
+    std::memcpy(out, kZeros, 8);
+    out += 1 - x;
+    std::memcpy(out, d.digits, 16);
     return out + n;
   }
+  std::memcpy(out, d.digits, 16);
   if (n <= x + 1) {  // an integer: digits, then zeros
-    std::memcpy(out, d.digits, static_cast<std::size_t>(n));
-    out += n;
-    for (int i = n; i <= x; ++i) *out++ = '0';
-    return out;
+    for (int i = n; i <= x; ++i) out[i] = '0';
+    return out + x + 1;
   }
-  std::memcpy(out, d.digits, static_cast<std::size_t>(x + 1));
   out += x + 1;
-  *out++ = '.';
-  std::memcpy(out, d.digits + x + 1, static_cast<std::size_t>(n - x - 1));
-  return out + (n - x - 1);
+  *out = '.';
+  std::memcpy(out + 1, d.digits + x + 1, 16);
+  return out + (n - x);
 }
 
 char* write_fixed(char* out, double value, int decimals) {

@@ -61,8 +61,10 @@ ShortestDigits shortest_digits(double value);
 
 // Writes `value` as fmt::format("{:.<precision>g}", value) does (printf's %g: that many significant
 // digits, correctly rounded, trailing zeros dropped, exponent form below 1e-4 or from
-// 10^precision), without fmt's general float machinery on the common path. `out` has room for
-// 32 bytes. format_test checks it against fmt on millions of values.
+// 10^precision), without fmt's general float machinery on the common path. The text is at most
+// 24 bytes, but `out` must have room for kGeneralRoom: the digits are copied in fixed-size blocks.
+// format_test checks it against fmt on millions of values.
+inline constexpr std::size_t kGeneralRoom = 40;
 char* write_general(char* out, double value, int precision);
 
 // Writes `value` as fmt::format("{:.<decimals>f}", value) does (that many digits after the point,
@@ -106,7 +108,7 @@ struct fmt::formatter<T> {
       if (v.decimals < 0 || v.decimals > 24) throw fmt::format_error("Fixed: decimals must be 0-24");
       return std::copy(buf, st::write_fixed(buf, v.value, v.decimals), ctx.out());
     } else {
-      char buf[32];  // -d.dddddddddddddddde-308: 24 at most
+      char buf[st::kGeneralRoom];
       if (v.precision < 1 || v.precision > 17) throw fmt::format_error("General: precision must be 1-17");
       return std::copy(buf, st::write_general(buf, v.value, v.precision), ctx.out());
     }

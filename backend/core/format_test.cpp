@@ -5,6 +5,7 @@
 
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "backend/core/random.h"
@@ -17,10 +18,13 @@ namespace {
 // each rounding and notation boundary.
 TEST(WriteGeneral, IsFmtsGeneralFormat) {
   const auto check = [](double v, int precision) {
-    char got[32];
+    char got[kGeneralRoom + 8];
+    std::memset(got, '#', sizeof got);
     const std::string actual(got, write_general(got, v, precision));
     ASSERT_EQ(actual, fmt::format("{:.{}g}", v, precision))
         << "bits " << std::bit_cast<std::uint64_t>(v) << " precision " << precision;
+    // Fixed-size copies stay within the room the header promises.
+    ASSERT_EQ(std::string_view(got + kGeneralRoom, 8), "########") << "bits " << std::bit_cast<std::uint64_t>(v);
   };
   for (int precision : {1, 2, 3, 6, 10, 15, 17}) {
     for (double v : {0.0, -0.0, 1.0, -1.0, 0.5, 0.1, 9.5, 99.5, 999999.5, 9999995.0, 0.00001, 0.0001, 0.00012345675,

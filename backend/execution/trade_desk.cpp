@@ -180,7 +180,7 @@ void TradeDesk::close_trade(TradeId id, std::string reason, ThreatId threat, Opp
   submit(*t, std::move(o), &Trade::exit_order);
 }
 
-void TradeDesk::move_stop(TradeId id, Decimal new_stop, std::string reason) {
+void TradeDesk::move_stop(TradeId id, Decimal new_stop, std::string_view reason) {
   Trade* t = find(id);
   if (t == nullptr || t->state != State::kOpen || t->exit_order != 0) return;
   const Decimal old = t->stop_loss;

@@ -73,7 +73,7 @@ class TradeDesk final : public ExecutionContext {
                             std::string reason) override;
   void close_trade(TradeId id, std::string reason, ThreatId threat = {},
                    OpportunityId because = {}) override;
-  void move_stop(TradeId id, Decimal new_stop, std::string reason) override;
+  void move_stop(TradeId id, Decimal new_stop, std::string_view reason) override;
 
   // ---- environment side
   void set_active_threats(std::span<const CriticalEvent> threats) { threats_.assign(threats.begin(), threats.end()); }

@@ -155,29 +155,34 @@ namespace {
 // arrays of the same length): a stop manager committing a moved number every bar then costs no
 // allocation. Falls back to a plain copy where the shape differs.
 void assign_in_place(nlohmann::ordered_json& dst, const nlohmann::ordered_json& src) {
+  using Json = nlohmann::ordered_json;
   if (dst.type() != src.type()) {
     dst = src;
     return;
   }
+  // On the containers themselves (an ordered object is a vector of pairs): nlohmann's iterators
+  // switch on the type at every step.
   if (src.is_object()) {
-    if (dst.size() != src.size()) {
+    auto& d = dst.get_ref<Json::object_t&>();
+    const auto& s = src.get_ref<const Json::object_t&>();
+    if (d.size() != s.size()) {
       dst = src;
       return;
     }
-    auto d = dst.begin();
-    for (auto s = src.begin(); s != src.end(); ++s, ++d)
-      if (d.key() != s.key()) {
+    for (std::size_t i = 0; i < s.size(); ++i)
+      if (d.begin()[i].first != s.begin()[i].first) {
         dst = src;
         return;
       }
-    d = dst.begin();
-    for (auto s = src.begin(); s != src.end(); ++s, ++d) assign_in_place(d.value(), s.value());
+    for (std::size_t i = 0; i < s.size(); ++i) assign_in_place(d.begin()[i].second, s.begin()[i].second);
   } else if (src.is_array()) {
-    if (dst.size() != src.size()) {
+    auto& d = dst.get_ref<Json::array_t&>();
+    const auto& s = src.get_ref<const Json::array_t&>();
+    if (d.size() != s.size()) {
       dst = src;
       return;
     }
-    for (std::size_t i = 0; i < src.size(); ++i) assign_in_place(dst[i], src[i]);
+    for (std::size_t i = 0; i < s.size(); ++i) assign_in_place(d[i], s[i]);
   } else if (src.is_string()) {
     dst.get_ref<std::string&>().assign(src.get_ref<const std::string&>());
   } else {

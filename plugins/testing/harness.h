@@ -42,7 +42,9 @@ class FakeExecution final : public ExecutionContext {
   void close_trade(TradeId id, std::string reason, ThreatId threat, OpportunityId because) override {
     closed.push_back({id, reason, threat, because});
   }
-  void move_stop(TradeId id, Decimal stop, std::string reason) override { stops.push_back({id, stop, reason}); }
+  void move_stop(TradeId id, Decimal stop, std::string_view reason) override {
+    stops.push_back({id, stop, std::string(reason)});
+  }
 
   struct Rejection { OpportunityId opportunity; std::string reason; ThreatId threat; };
   struct Scheduled { ScheduledId id; Decimal quantity; std::string reason; };

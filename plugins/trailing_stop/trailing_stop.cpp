@@ -17,12 +17,13 @@ void TrailingStop::bind(BindContext& ctx) {
 }
 
 namespace {
-// "best close {:.6g} {} {} x ATR {:.6g}" without fmt's general float formatting (the reason of
-// every stop move: this runs on many bars).
-std::string move_reason(double best, bool is_long, const std::string& multiple, double atr) {
+// Appends "best close {:.6g} {} {} x ATR {:.6g}" to `text` without fmt's general float formatting
+// (the reason of every stop move: this runs on many bars).
+void append_move_reason(std::string& text, double best, bool is_long, std::string_view multiple, double atr) {
   constexpr std::string_view kHead = "best close ", kAtr = " x ATR ";
-  std::string why(kHead.size() + 32 + 3 + multiple.size() + kAtr.size() + 32, '\0');  // write_general: <= 32
-  char* p = why.data();
+  const std::size_t at = text.size();
+  text.resize(at + kHead.size() + kGeneralRoom + 3 + multiple.size() + kAtr.size() + kGeneralRoom);
+  char* p = text.data() + at;
   const auto put = [&](std::string_view s) { p = std::copy(s.begin(), s.end(), p); };
   put(kHead);
   p = write_general(p, best, 6);
@@ -30,8 +31,7 @@ std::string move_reason(double best, bool is_long, const std::string& multiple, 
   put(multiple);
   put(kAtr);
   p = write_general(p, atr, 6);
-  why.resize(static_cast<std::size_t>(p - why.data()));
-  return why;
+  text.resize(static_cast<std::size_t>(p - text.data()));
 }
 }  // namespace
 
@@ -43,27 +43,21 @@ void TrailingStop::load() {
   for (auto it = best.begin(); it != best.end(); ++it)
     if (const auto id = Uuid::parse(it.key()); id && it.value().is_number())
       tracked_.push_back({TradeId{*id}, it.value().get<double>()});
+  state_keys_current_ = false;  // the object may hold entries that were skipped
 }
 
 void TrailingStop::save() {
-  auto& best = state()["best_close"];
-  // The same trades as last time (the usual case: a best close moved): update the numbers in
-  // place, no allocation. Otherwise rebuild the object.
-  bool same = best.is_object() && best.size() == tracked_.size();
-  if (same) {
-    char id[36];
-    std::size_t i = 0;
-    for (auto it = best.begin(); same && it != best.end(); ++it, ++i) {
-      tracked_[i].id.value.write(id);
-      same = it.key() == std::string_view(id, 36);
-    }
-  }
-  if (same) {
-    std::size_t i = 0;
-    for (auto it = best.begin(); it != best.end(); ++it, ++i) it.value() = tracked_[i].best;
+  using Json = nlohmann::ordered_json;
+  Json& best = state()["best_close"];
+  // The same trades as the object holds (the usual case: a best close moved): update the numbers
+  // in place, no allocation. Otherwise rebuild the object.
+  if (state_keys_current_ && best.is_object() && best.size() == tracked_.size()) {
+    auto& entries = best.get_ref<Json::object_t&>();
+    for (std::size_t i = 0; i < tracked_.size(); ++i) entries.begin()[i].second = tracked_[i].best;
   } else {
-    best = nlohmann::ordered_json::object();
+    best = Json::object();
     for (const auto& t : tracked_) best[t.id.to_string()] = t.best;
+    state_keys_current_ = true;
   }
   commit_state();
 }
@@ -88,11 +82,13 @@ void TrailingStop::trail(const TradingContext& market, ExecutionContext& ctx, st
     return true;
   });
   changed = tracked_.size() != before;
+  if (changed) state_keys_current_ = false;
   if (std::isnan(atr)) {
     if (changed) save();
     return;
   }
   moves_.clear();
+  move_text_.clear();
   for (const auto& p : positions) {
     const bool is_long = p.direction == Direction::kLong;
     auto it =
@@ -100,6 +96,7 @@ void TrailingStop::trail(const TradingContext& market, ExecutionContext& ctx, st
     if (it == tracked_.end()) {
       tracked_.push_back({p.trade_id, close});
       it = tracked_.end() - 1;
+      state_keys_current_ = false;
       changed = true;
     }
     const double improved = is_long ? std::max(it->best, close) : std::min(it->best, close);
@@ -108,11 +105,15 @@ void TrailingStop::trail(const TradingContext& market, ExecutionContext& ctx, st
     const double trail = is_long ? b - multiple_ * atr : b + multiple_ * atr;
     const Decimal stop = Decimal::from_double(trail, market.instrument().price_precision);
     const bool tighter = p.stop_loss.is_zero() || (is_long ? stop > p.stop_loss : stop < p.stop_loss);
-    if (tighter && stop.raw() > 0)
-      moves_.push_back({p.trade_id, stop, move_reason(b, is_long, multiple_text_, atr)});
+    if (tighter && stop.raw() > 0) {
+      const std::size_t from = move_text_.size();
+      append_move_reason(move_text_, b, is_long, multiple_text_, atr);
+      moves_.push_back({p.trade_id, stop, from, move_text_.size()});
+    }
   }
   if (changed) save();
-  for (auto& m : moves_) ctx.move_stop(m.id, m.stop, std::move(m.why));
+  for (const auto& m : moves_)
+    ctx.move_stop(m.id, m.stop, std::string_view(move_text_).substr(m.from, m.to - m.from));
 }
 
 ST_REGISTER_PLUGIN("trailing_stop", TrailingStop);

@@ -28,13 +28,19 @@ class TrailingStop final : public ExecutionWorker, public Stateful {
     double best = 0;
   };
   std::vector<Tracked> tracked_;
+  // Whether state()["best_close"] has tracked_'s trades as its keys, in order (false after a
+  // trade joins or leaves): then a save only writes the numbers.
+  bool state_keys_current_ = false;
   bool loaded_ = false;
+  // A bar's stop moves, made after the state is saved; their reasons are [from, to) of move_text_
+  // (both reused: no allocation per move).
   struct Move {
     TradeId id;
     Decimal stop;
-    std::string why;
+    std::size_t from = 0, to = 0;
   };
   std::vector<Move> moves_;
+  std::string move_text_;
 };
 
 }  // namespace st::plugins
