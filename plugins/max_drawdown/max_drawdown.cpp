@@ -20,17 +20,28 @@ void MaxDrawdown::bind(BindContext&) {
 }
 
 void MaxDrawdown::process(const TradingContext&, const LedgerView& ledger, ThreatSink& out) {
-  const double equity = ledger.equity().to_double();
-  double peak = ledger.peak_equity().to_double();
+  const Decimal equity_d = ledger.equity(), peak_d = ledger.peak_equity();
+  // The same equity and peak as on a bar that raised nothing (no position open: most bars) give
+  // the same outcome, with nothing to update: the test is a comparison of the exact values.
+  if (quiet_ && same(equity_d, last_equity_) && same(peak_d, last_peak_)) return;
+  quiet_ = false;
+  last_equity_ = equity_d;
+  last_peak_ = peak_d;
+  const double equity = equity_d.to_double();
+  double peak = peak_d.to_double();
   if (rebased_) {
     // After a pause the peak counts from the equity at the end of the pause.
     base_ = std::max(base_, equity);
     peak = base_;
   }
-  if (peak <= 0) return;
+  if (peak <= 0) {
+    quiet_ = true;
+    return;
+  }
   const double dd = (peak - equity) / peak * 100.0;
   if (dd < limit_) {
     active_bars_ = 0;
+    quiet_ = true;
     return;
   }
   if (pause_bars_ > 0 && ++active_bars_ > pause_bars_) {

@@ -19,6 +19,11 @@ class MaxDrawdown final : public ThreatWorker {
   std::int64_t active_bars_ = 0;
   bool rebased_ = false;
   double base_ = 0;
+  // The last bar's inputs, and whether it ended without raising or changing anything but what
+  // the same inputs set again (then the next bar with the same inputs has nothing to do).
+  static bool same(Decimal a, Decimal b) { return a.raw() == b.raw() && a.scale() == b.scale(); }
+  Decimal last_equity_, last_peak_;
+  bool quiet_ = false;
 };
 
 }  // namespace st::plugins

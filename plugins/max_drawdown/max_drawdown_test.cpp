@@ -43,6 +43,31 @@ TEST(MaxDrawdownPlugin, PauseBarsRebasesThePeakAfterThePause) {
   EXPECT_EQ(t.got.size(), 4u);
 }
 
+// Bars with the same equity and peak as a quiet bar are skipped; one that changes either is
+// decided again, and a breach is raised on every bar it lasts, unchanged values or not.
+TEST(MaxDrawdownPlugin, UnchangedValuesDecideAsBefore) {
+  testing::Harness h;
+  auto& w = h.add<MaxDrawdown>(WorkerCategory::kThreat, "max_drawdown", {{"max_drawdown_percent", 10.0}});
+  h.push_close(1);
+  h.ledger.peak_ = Decimal::parse("1000");
+  h.ledger.equity_ = Decimal::parse("901");
+  testing::RecordingThreats t;
+  for (int i = 0; i < 3; ++i) w.process(h.ctx(), h.ledger, t);
+  EXPECT_TRUE(t.got.empty());
+  h.ledger.peak_ = Decimal::parse("1002");  // the peak alone moves: 9.9% -> 10.08%
+  w.process(h.ctx(), h.ledger, t);
+  ASSERT_EQ(t.got.size(), 1u);
+  for (int i = 0; i < 3; ++i) w.process(h.ctx(), h.ledger, t);
+  EXPECT_EQ(t.got.size(), 4u);
+  h.ledger.equity_ = Decimal::parse("901.0");  // the same value at another scale: decided again, the same
+  w.process(h.ctx(), h.ledger, t);
+  EXPECT_EQ(t.got.size(), 5u);
+  h.ledger.equity_ = Decimal::parse("950");
+  w.process(h.ctx(), h.ledger, t);
+  w.process(h.ctx(), h.ledger, t);
+  EXPECT_EQ(t.got.size(), 5u);
+}
+
 TEST(MaxDrawdownPlugin, LimitOutOfRangeIsRefusedByTheManifest) {
   testing::Harness h;
   EXPECT_THROW(h.add<MaxDrawdown>(WorkerCategory::kThreat, "max_drawdown", {{"max_drawdown_percent", 0.0}}), Error);
