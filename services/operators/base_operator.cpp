@@ -25,6 +25,16 @@ bool BaseOperator::runs_any(std::uint32_t event) const {
   return false;
 }
 
+std::vector<std::size_t> BaseOperator::order(std::uint32_t event) const {
+  if (pool_ && settings_.execution == ExecutionStrategy::kParallel)
+    throw Error(fmt::format("operator {}: a PARALLEL operator with threads has no order", settings_.operator_id));
+  std::vector<std::size_t> workers;
+  const bool filter = settings_.execution == ExecutionStrategy::kEventDriven && event != 0;
+  for (std::size_t i = 0; i < n_; ++i)
+    if (!filter || (subscriptions_[i] & event) != 0) workers.push_back(i);
+  return workers;
+}
+
 const std::vector<std::size_t>& BaseOperator::run_pooled(FunctionRef<Outcome(std::size_t)> task) {
   kept_.clear();
   pool_->run(n_, [&](std::size_t i) { outcomes_[i] = task(i); });

@@ -47,6 +47,10 @@ class BaseOperator {
   std::size_t size() const { return n_; }
   // Whether run(task, event) would run any worker at all.
   bool runs_any(std::uint32_t event) const;
+  // The workers run(task, event) calls on the calling thread, in order, when no task ends the
+  // chain: for a caller that runs such tasks on every bar and resolves the set once (it depends
+  // on the strategies and the subscriptions only). Not for a PARALLEL operator with a pool.
+  std::vector<std::size_t> order(std::uint32_t event) const;
 
   // Runs task(i) for the workers per the execution strategy (only those subscribed to `event`
   // when EVENT_DRIVEN; event = 0 means "every worker"). Returns the indices whose results count,

@@ -183,6 +183,12 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<BaseOperator> op_context_, op_opportunity_, op_threat_, op_planning_, op_execution_;
 
+  struct BarWorker {
+    ExecutionWorker* worker;
+    const std::string* id;
+  };
+  std::vector<BarWorker> bar_workers_;  // op_execution_'s order for kOnBar
+
   std::vector<EventAware*> aware_;
   std::vector<const Manifest*> aware_manifests_;
   std::vector<std::string> aware_names_;
@@ -495,9 +501,17 @@ void LinkRun::wire(EventBus& bus) {
   bus.subscribe<events::ScheduledEventFired>([&](const events::ScheduledEventFired& e) {
     dispatch_execution(kOnScheduled, [&](ExecutionWorker& w) { w.on_scheduled(*e.event, *desk_); }, e.event);
   });
-  if (op_execution_->runs_any(kOnBar))
+  // Position managers run on every bar: the operator's order for the event is resolved here, once
+  // (it depends on the strategies and subscriptions only), and the handler walks it.
+  for (const std::size_t i : op_execution_->order(kOnBar))
+    bar_workers_.push_back({workforce_.execution[i], &workforce_.execution[i]->info().id});
+  if (!bar_workers_.empty())
     bus.subscribe<events::BarClosed>([&](const events::BarClosed& e) {
-      dispatch_execution(kOnBar, [&](ExecutionWorker& w) { w.on_bar(*e.context, *desk_); });
+      for (const auto& [worker, id] : bar_workers_) {
+        desk_->set_acting_worker(id);
+        guarded(*id, [&] { worker->on_bar(*e.context, *desk_); });
+        desk_->set_acting_worker(nullptr);
+      }
     });
 }
 
