@@ -114,6 +114,27 @@ TEST(BaseOperator, SequentialIgnoresSubscriptions) {
   EXPECT_EQ(ran.size(), 3u);
 }
 
+// order(event) is the set run(task, event) calls when every task continues: what a caller that
+// resolves it once per run walks instead.
+TEST(BaseOperator, OrderIsWhatRunCalls) {
+  for (const auto e : {ExecutionStrategy::kEventDriven, ExecutionStrategy::kSequential, ExecutionStrategy::kParallel})
+    for (const auto a : {AggregationStrategy::kChainThrough, AggregationStrategy::kCollectAll, AggregationStrategy::kNone})
+      for (const std::uint32_t event : {0u, 1u, 2u, 4u}) {
+        BaseOperator op(settings(e, a), 4, {1, 2, 1 | 2, 4});
+        std::vector<std::size_t> ran;
+        op.run([&](std::size_t i) {
+          ran.push_back(i);
+          return Outcome::kEmpty;
+        }, event);
+        EXPECT_EQ(op.order(event), ran) << "event " << event;
+      }
+  BaseOperator driven(settings(ExecutionStrategy::kEventDriven, AggregationStrategy::kNone), 4, {1, 2, 1 | 2, 4});
+  EXPECT_EQ(driven.order(2), (std::vector<std::size_t>{1, 2}));
+  EXPECT_TRUE(driven.order(8).empty());
+  BaseOperator pooled(settings(ExecutionStrategy::kParallel, AggregationStrategy::kCollectAll, 2), 3);
+  EXPECT_THROW(pooled.order(0), Error);
+}
+
 TEST(OperatorSettings, DefaultsFollowTheDesign) {
   config::OperatorsConfig none;
   EXPECT_EQ(operator_settings(none, WorkerCategory::kContext).execution, ExecutionStrategy::kSequential);
