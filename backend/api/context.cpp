@@ -51,9 +51,9 @@ TradingContext::TradingContext(const ContextSchema& schema, InstrumentInfo instr
     : instrument_(std::move(instrument)), n_columns_(schema.names().size()) {
   const std::size_t depth = std::bit_ceil(std::max<std::size_t>(schema.history(), 2));
   mask_ = depth - 1;
-  data_.assign(n_columns_ * depth, kNaN);
-  enrichment_begin_ = std::min<std::size_t>(columns::kFirstEnrichment, n_columns_) * depth;
-  enrichment_end_ = n_columns_ * depth;
+  const std::size_t stride = std::bit_ceil(std::max(n_columns_, kMinStride));
+  shift_ = static_cast<std::size_t>(std::countr_zero(stride));
+  data_.assign(stride * depth, kNaN);
 }
 
 }  // namespace st

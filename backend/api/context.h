@@ -58,18 +58,19 @@ class TradingContext {
   TradingContext(const ContextSchema& schema, InstrumentInfo instrument);
 
   // The environment pushes each bar; enrichment columns of the new bar start as NaN.
-  // Inline: the environment calls it on every bar.
+  // Inline: the environment calls it on every bar. A bar is one row of at least 8 columns:
+  // OHLCV and three more in fixed-size stores, a loop only for a ninth column and on.
   void push(const Bar& bar) {
     ++index_;
     bar_ = bar;
-    const std::size_t depth = mask_ + 1;
-    double* const slot = data_.data() + (static_cast<std::size_t>(index_) & mask_);
-    slot[columns::kOpen * depth] = bar.open;
-    slot[columns::kHigh * depth] = bar.high;
-    slot[columns::kLow * depth] = bar.low;
-    slot[columns::kClose * depth] = bar.close;
-    slot[columns::kVolume * depth] = bar.volume;
-    for (std::size_t at = enrichment_begin_; at != enrichment_end_; at += depth) slot[at] = kNaN;
+    double* const row = data_.data() + ((static_cast<std::size_t>(index_) & mask_) << shift_);
+    row[columns::kOpen] = bar.open;
+    row[columns::kHigh] = bar.high;
+    row[columns::kLow] = bar.low;
+    row[columns::kClose] = bar.close;
+    row[columns::kVolume] = bar.volume;
+    row[5] = kNaN, row[6] = kNaN, row[7] = kNaN;  // enrichment columns, or the row's padding
+    for (std::size_t c = kMinStride; c < n_columns_; ++c) row[c] = kNaN;
   }
 
   std::int64_t bar_index() const { return index_; }  // 0-based; -1 before the first bar
@@ -82,21 +83,22 @@ class TradingContext {
   // Value of a column `lag` bars ago; NaN when that bar is not held or not yet computed.
   double value(ColumnId c, std::size_t lag = 0) const {
     if (lag > static_cast<std::size_t>(index_) || lag > mask_) return kNaN;
-    return data_[c * (mask_ + 1) + ((static_cast<std::size_t>(index_) - lag) & mask_)];
+    return data_[(((static_cast<std::size_t>(index_) - lag) & mask_) << shift_) + c];
   }
   // Context workers write their column for the current bar.
-  void set(ColumnId c, double v) { data_[c * (mask_ + 1) + (static_cast<std::size_t>(index_) & mask_)] = v; }
+  void set(ColumnId c, double v) { data_[((static_cast<std::size_t>(index_) & mask_) << shift_) + c] = v; }
 
   static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
  private:
+  static constexpr std::size_t kMinStride = 8;
   InstrumentInfo instrument_;
+  // The last `depth` bars, one row per bar (the bar index & mask_), each row 2^shift_ >= 8
+  // columns wide: the row a bar writes is contiguous.
   std::vector<double> data_;
   std::size_t n_columns_ = 0;
   std::size_t mask_ = 0;
-  // Offsets of the enrichment columns' first and past-the-last rings (columns x depth): push
-  // fills them without a multiply.
-  std::size_t enrichment_begin_ = 0, enrichment_end_ = 0;
+  std::size_t shift_ = 3;
   std::int64_t index_ = -1;
   Bar bar_;
 };
