@@ -54,6 +54,7 @@ void TradeDesk::journal_order_rejected(const Trade& t, const Order& o, const std
 void TradeDesk::open_trade(const RoutedTradePlan& routed) {
   const TradePlan& plan = routed.plan;
   trades_.push_back({});
+  ++live_trades_;
   Trade& t = trades_.back();
   t.index = trades_.size() - 1;
   t.id = plan.trade_id;
@@ -73,13 +74,13 @@ void TradeDesk::open_trade(const RoutedTradePlan& routed) {
   o.limit_price = plan.limit_price;
   o.purpose = "entry";
   if (plan.size.is_zero() || plan.size.is_negative()) {
-    t.state = State::kCancelled;
+    finish(t, State::kCancelled);
     o.order_id = 0;
     journal_order_rejected(t, o, fmt::format("size must be positive, was {}", plan.size.to_string()));
     return;
   }
   if (plan.direction == Direction::kShort && !settings_.allow_short) {
-    t.state = State::kCancelled;
+    finish(t, State::kCancelled);
     journal_order_rejected(t, o, "short selling is disabled (broker.allow_short: false)");
     return;
   }
@@ -91,7 +92,7 @@ void TradeDesk::open_trade(const RoutedTradePlan& routed) {
     const Decimal fee = broker_->fee_for(ref, plan.size);
     const Decimal cost = ledger_->cost_to_open(plan.direction, ref, plan.size, fee);
     if (cost > ledger_->cash()) {
-      t.state = State::kCancelled;
+      finish(t, State::kCancelled);
       journal_order_rejected(t, o, fmt::format("insufficient cash at submission: needs {}, has {}",
                                                cost.to_string(), ledger_->cash().to_string()));
       return;
@@ -114,6 +115,7 @@ void TradeDesk::reject_plan(const RoutedTradePlan& plan, std::string reason, Thr
 void TradeDesk::open_scheduled_trade(const ScheduledEvent& event, Direction direction, Decimal quantity,
                                      std::string reason) {
   trades_.push_back({});
+  ++live_trades_;
   Trade& t = trades_.back();
   t.index = trades_.size() - 1;
   t.id = ids_->next_id<TradeId>();
@@ -134,7 +136,7 @@ void TradeDesk::open_scheduled_trade(const ScheduledEvent& event, Direction dire
       (direction == Direction::kLong || settings_.allow_short)) {
     submit(t, std::move(o), &Trade::entry_order);
   } else {
-    t.state = State::kCancelled;
+    finish(t, State::kCancelled);
     journal_order_rejected(t, o, quantity.is_zero() || quantity.is_negative()
                                      ? fmt::format("size must be positive, was {}", quantity.to_string())
                                      : std::string("short selling is disabled"));
@@ -153,7 +155,7 @@ void TradeDesk::close_trade(TradeId id, std::string reason, ThreatId threat, Opp
           .str("reason", reason)
           .commit();
     }
-    t->state = State::kCancelled;
+    finish(*t, State::kCancelled);
     return;
   }
   if (t->state != State::kOpen || t->exit_order != 0) return;  // already closing
@@ -216,7 +218,7 @@ std::optional<std::string> TradeDesk::on_fill(const BrokerFill& f) {
   if (opening) {
     const Decimal cost = ledger_->cost_to_open(t.direction, f.price, f.order.quantity, f.fee);
     if (settings_.cash_check != CashCheckMode::kOnSubmit && cost > ledger_->cash()) {
-      t.state = State::kCancelled;
+      finish(t, State::kCancelled);
       journal_order_rejected(t, f.order, fmt::format("insufficient cash at fill: needs {}, has {}",
                                                      cost.to_string(), ledger_->cash().to_string()));
       return std::string("insufficient cash");
@@ -280,7 +282,7 @@ std::optional<std::string> TradeDesk::on_fill(const BrokerFill& f) {
   if (f.order.order_id == t.stop_order) reason = "stop_loss";
   if (f.order.order_id == t.tp_order) reason = "take_profit";
   const ClosedPosition c = ledger_->close(t.id, f.price, f.fee, f.time);
-  t.state = State::kClosed;
+  finish(t, State::kClosed);
   TradeRow& row = rows_[t.row];
   row.closed = true;
   row.exit_time = f.time;
@@ -367,7 +369,7 @@ void TradeDesk::expire_entries() {
     }
     if (!why.empty() && broker_->cancel(t.entry_order)) {
       order_to_trade_.erase(t.entry_order);
-      t.state = State::kCancelled;
+      finish(t, State::kCancelled);
       journal_->entry(market_->time(), "ORDER_CANCELLED", ids_of(t))
           .integer("order_id", static_cast<std::int64_t>(t.entry_order))
           .str("reason", why)

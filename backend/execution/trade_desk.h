@@ -82,8 +82,7 @@ class TradeDesk final : public ExecutionContext {
   // Inline: with nothing live (no trade in flight, no order in the book) there is nothing to
   // expire, fill or protect, and most bars are like that.
   void process_bar() {
-    if (first_active() == trades_.size() && broker_->pending().empty() && cancelled_.empty() && opened_now_.empty())
-      return;
+    if (live_trades_ == 0 && broker_->pending().empty() && cancelled_.empty() && opened_now_.empty()) return;
     process_live_bar();
   }
   // "Fill on close" mode: fills market orders created during this bar at its close.
@@ -145,6 +144,11 @@ class TradeDesk final : public ExecutionContext {
     return first_active_;
   }
   void process_live_bar();
+  // A trade is done for good: closed or cancelled (live_trades_ counts the others).
+  void finish(Trade& t, State done) {
+    if (t.state == State::kPendingEntry || t.state == State::kOpen) --live_trades_;
+    t.state = done;
+  }
   void fill_at_close();
   CausalIds ids_of(const Trade& t) const { return {t.opportunity, t.id, {}, t.scheduled}; }
   Trade* find(TradeId id);
@@ -162,6 +166,7 @@ class TradeDesk final : public ExecutionContext {
   // Deques, not vectors: every trade of the run is kept, and a vector's doubling moved them all
   // and faulted in fresh memory each time (~17,000 page faults per 10 M-bar reference run).
   std::deque<Trade> trades_;
+  std::size_t live_trades_ = 0;  // trades neither closed nor cancelled: the idle test reads this
   // Orders still in the broker's book -> their trade (an order leaves when it fills, is refused
   // or is cancelled, so the map holds a run's live orders, not all of them).
   std::unordered_map<std::uint64_t, std::size_t> order_to_trade_;
