@@ -3,8 +3,10 @@
 #pragma once
 
 #include <algorithm>
+#include <exception>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "backend/api/dto.h"
@@ -20,16 +22,35 @@ class BarSource {
   virtual std::string name() const = 0;
   // The next bars, at most `max` (max >= 1), as a view valid until the next call; empty at the
   // end. The environment replays through this, one virtual call per batch. The default hands
-  // out one bar per call (a file or exchange source yields each bar as soon as it has it, and an
-  // error surfaces exactly where next() raised it); sources holding bars in memory override it.
+  // out one bar per call (an exchange source yields each bar as soon as it has it); sources
+  // holding bars in memory override it, and files and generators read ahead (next_span_buffered).
   virtual std::span<const Bar> next_span(std::size_t max) {
     (void)max;
     if (!next(one_)) return {};
     return {&one_, 1};
   }
 
+ protected:
+  // next_span for sources that may read ahead (files, generators): up to `max` bars from next(),
+  // into a buffer. An error after some bars is kept and raised by the following call, so the
+  // bars before it are replayed first, as one bar per call would have them.
+  std::span<const Bar> next_span_buffered(std::size_t max) {
+    if (deferred_) std::rethrow_exception(std::exchange(deferred_, nullptr));
+    buffer_.resize(std::max<std::size_t>(max, 1));
+    std::size_t n = 0;
+    try {
+      while (n < buffer_.size() && next(buffer_[n])) ++n;
+    } catch (...) {
+      if (n == 0) throw;
+      deferred_ = std::current_exception();
+    }
+    return {buffer_.data(), n};
+  }
+
  private:
   Bar one_{};
+  std::vector<Bar> buffer_;
+  std::exception_ptr deferred_;
 };
 
 // Bars held in memory (tests, generated data).

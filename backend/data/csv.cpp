@@ -23,6 +23,7 @@ constexpr std::size_t kChunk = 1 << 20;
 
 class CsvBarSource final : public BarSource {
  public:
+  std::span<const Bar> next_span(std::size_t max) override { return next_span_buffered(max); }
   explicit CsvBarSource(std::string path) : lines_(std::move(path)), path_(lines_.path()) {
     std::string_view header;
     if (!lines_.next(header)) throw Error(fmt::format("{}:1:1: empty file; expected the header {}", path_, expected_header()));

@@ -164,3 +164,44 @@ TEST(Synth, ARunawayDriftIsAnErrorNotInfinitePrices) {
 
 }  // namespace
 }  // namespace st
+
+namespace st {
+namespace {
+
+// A source that reads ahead hands over the bars before an error first; the error comes with the
+// next call, as it would have one bar at a time.
+class FailsAt final : public BarSource {
+ public:
+  explicit FailsAt(int bad) : bad_(bad) {}
+  bool next(Bar& out) override {
+    if (i_ == bad_) throw Error("data.csv:12:3: close: not a number");
+    if (i_ == 1000) return false;
+    out = Bar{};
+    out.time = Timestamp{i_++};
+    return true;
+  }
+  std::span<const Bar> next_span(std::size_t max) override { return next_span_buffered(max); }
+  std::string name() const override { return "fails"; }
+
+ private:
+  int bad_;
+  std::int64_t i_ = 0;
+};
+
+TEST(BarSource, ReadAheadRaisesAnErrorAfterTheBarsBeforeIt) {
+  FailsAt late(300);
+  EXPECT_EQ(late.next_span(256).size(), 256u);
+  const auto rest = late.next_span(256);
+  ASSERT_EQ(rest.size(), 44u);
+  EXPECT_EQ(rest.back().time.ns, 299);
+  EXPECT_THROW(late.next_span(256), Error);
+  FailsAt first(0);
+  EXPECT_THROW(first.next_span(256), Error);
+  FailsAt never(-1);
+  std::size_t n = 0;
+  for (auto s = never.next_span(256); !s.empty(); s = never.next_span(256)) n += s.size();
+  EXPECT_EQ(n, 1000u);
+}
+
+}  // namespace
+}  // namespace st

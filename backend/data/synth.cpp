@@ -43,6 +43,7 @@ constexpr double kMaxPrice = 1e10;
 
 class SynthSource final : public BarSource {
  public:
+  std::span<const Bar> next_span(std::size_t max) override { return next_span_buffered(max); }
   SynthSource(const config::SynthConfig& cfg, std::int64_t timeframe_ns)
       : cfg_(cfg), step_(timeframe_ns), rng_(cfg.seed) {
     auto start = parse_iso(cfg.start);

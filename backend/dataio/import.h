@@ -108,6 +108,7 @@ class ImportSource final : public BarSource {
   ImportSource(std::string path, ImportOptions options);
   ~ImportSource() override;
   bool next(Bar& out) override;
+  std::span<const Bar> next_span(std::size_t max) override { return next_span_buffered(max); }
   std::string name() const override { return path_; }
   const ImportReport& report() const { return report_; }
 
