@@ -56,4 +56,46 @@ TradingContext::TradingContext(const ContextSchema& schema, InstrumentInfo instr
   data_.assign(stride * depth, kNaN);
 }
 
+ContextBlock::ContextBlock(const ContextSchema& schema, std::size_t capacity)
+    : schema_(&schema), capacity_(capacity), slot_(schema.names().size(), -1) {
+  const std::size_t enrichment = schema.names().size() - columns::kFirstEnrichment;
+  values_.assign(enrichment * capacity, TradingContext::kNaN);  // never grows: spans stay valid
+}
+
+ContextBlock::Column ContextBlock::input(ColumnId c) const {
+  if (c < columns::kFirstEnrichment) {
+    if (bars_.empty()) return {};
+    static_assert(sizeof(Bar) % sizeof(double) == 0);
+    const double* const first = &bars_.front().open + (c - columns::kOpen);
+    return {first, sizeof(Bar) / sizeof(double)};
+  }
+  if (c >= slot_.size() || slot_[c] < 0) return {};
+  return {values_.data() + static_cast<std::size_t>(slot_[c]) * capacity_, 1};
+}
+
+std::span<double> ContextBlock::output(ColumnId c) {
+  if (c < columns::kFirstEnrichment || c >= slot_.size())
+    throw Error(fmt::format("process_block: column {} is not an enrichment column", c));
+  const std::string& owner = schema_->owner(c);
+  if (worker_ == nullptr || owner != *worker_)
+    throw Error(fmt::format("process_block of worker \"{}\" writes column \"{}\", which {} declared",
+                            worker_ != nullptr ? *worker_ : std::string("?"), schema_->names()[c], owner));
+  if (slot_[c] < 0) {
+    slot_[c] = slots_used_++;
+    fresh_.push_back(c);
+  }
+  return {values_.data() + static_cast<std::size_t>(slot_[c]) * capacity_, bars_.size()};
+}
+
+void ContextBlock::roll_back() {
+  for (const ColumnId c : fresh_) slot_[c] = -1;
+  slots_used_ -= static_cast<int>(fresh_.size());
+  fresh_.clear();
+}
+
+const double* ContextBlock::values(ColumnId c) const {
+  if (c < columns::kFirstEnrichment || c >= slot_.size() || slot_[c] < 0) return nullptr;
+  return values_.data() + static_cast<std::size_t>(slot_[c]) * capacity_;
+}
+
 }  // namespace st

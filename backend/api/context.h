@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,8 @@ class ContextSchema {
   void require_history(std::size_t bars);
   std::size_t history() const { return history_; }
   const std::vector<std::string>& names() const { return names_; }
+  // Who declared column c ("market data" for OHLCV; a worker passes its id).
+  const std::string& owner(ColumnId c) const { return owners_.at(c); }
 
  private:
   std::vector<std::string> names_;
@@ -101,6 +104,64 @@ class TradingContext {
   std::size_t shift_ = 3;
   std::int64_t index_ = -1;
   Bar bar_;
+};
+
+// A block of consecutive bars for ContextWorker::process_block: the bars, this block's values of
+// the columns computed for it so far (OHLCV, and the columns of block workers earlier in the
+// blueprint), and the worker's own columns to fill. Made by the runner; plugins only use it.
+class ContextBlock {
+ public:
+  // A column's values over the block, one per bar (for OHLCV, read across the bars).
+  class Column {
+   public:
+    Column() = default;
+    Column(const double* first, std::size_t stride) : first_(first), stride_(stride) {}
+    double operator[](std::size_t j) const { return first_[j * stride_]; }
+    // False for a column that is not computed in blocks (computed bar by bar, by a worker whose
+    // process() it is): a worker that reads one runs bar by bar too.
+    explicit operator bool() const { return first_ != nullptr; }
+
+   private:
+    const double* first_ = nullptr;
+    std::size_t stride_ = 1;
+  };
+
+  // Room for blocks of up to `capacity` bars, for the schema's columns (final: built workforce).
+  ContextBlock(const ContextSchema& schema, std::size_t capacity);
+
+  std::size_t size() const { return bars_.size(); }
+  std::span<const Bar> bars() const { return bars_; }
+  std::int64_t first_index() const { return first_index_; }  // TradingContext::bar_index() of bars()[0]
+  Column input(ColumnId c) const;
+  // Where the worker writes its column c for the block's bars (size() values). Only a column it
+  // declared (the schema's owner is its id); throws st::Error otherwise.
+  std::span<double> output(ColumnId c);
+
+  // ---- the runner's side
+  void begin(std::span<const Bar> bars, std::int64_t first_index) {
+    bars_ = bars;
+    first_index_ = first_index;
+  }
+  // The worker process_block is about to be called for (its outputs are checked against it).
+  void set_worker(const std::string* id) { worker_ = id; }
+  // Columns given out by output() since the last commit: kept (the worker runs in blocks) or
+  // given back (it said it cannot).
+  void commit() { fresh_.clear(); }
+  void roll_back();
+  // The values of a column computed in blocks (nullptr if it is not): capacity() values, stable.
+  const double* values(ColumnId c) const;
+  std::size_t capacity() const { return capacity_; }
+
+ private:
+  const ContextSchema* schema_;
+  std::size_t capacity_;
+  std::span<const Bar> bars_;
+  std::int64_t first_index_ = 0;
+  const std::string* worker_ = nullptr;
+  std::vector<int> slot_;      // per column: its slot in values_, or -1
+  std::vector<double> values_;  // a slot per enrichment column (capacity_ each), made once
+  int slots_used_ = 0;
+  std::vector<ColumnId> fresh_;
 };
 
 }  // namespace st

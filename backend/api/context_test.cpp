@@ -4,6 +4,9 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
+
+#include "backend/core/diagnostics.h"
 
 namespace st {
 namespace {
@@ -51,6 +54,48 @@ TEST(TradingContext, ValuesAtEveryLagMatchARecordOfTheBars) {
         }
     }
   }
+}
+
+// What process_block sees: OHLCV read across the bars, a column only once a worker wrote it
+// (and kept it), and only its own columns to write.
+TEST(ContextBlock, InputsOutputsAndOwnership) {
+  ContextSchema schema;
+  const ColumnId mine = schema.add_column("mine", "w1");
+  const ColumnId theirs = schema.add_column("theirs", "w2");
+  ContextBlock block(schema, 8);
+  std::vector<Bar> bars(5);
+  for (std::size_t i = 0; i < bars.size(); ++i) {
+    bars[i].open = 1.0 + i, bars[i].high = 2.0 + i, bars[i].low = 3.0 + i, bars[i].close = 4.0 + i;
+    bars[i].volume = 5.0 + i;
+  }
+  block.begin(bars, 40);
+  EXPECT_EQ(block.size(), 5u);
+  EXPECT_EQ(block.first_index(), 40);
+  const auto close = block.input(columns::kClose);
+  ASSERT_TRUE(close);
+  EXPECT_EQ(close[3], 7.0);
+  EXPECT_EQ(block.input(columns::kVolume)[4], 9.0);
+  EXPECT_FALSE(block.input(mine));  // nobody wrote it yet
+  const std::string w1 = "w1", w2 = "w2";
+  block.set_worker(&w1);
+  EXPECT_THROW(block.output(theirs), Error);
+  EXPECT_THROW(block.output(columns::kClose), Error);
+  auto out = block.output(mine);
+  ASSERT_EQ(out.size(), 5u);
+  out[2] = 42;
+  block.roll_back();  // w1 said it cannot after all
+  EXPECT_FALSE(block.input(mine));
+  EXPECT_EQ(block.values(mine), nullptr);
+  out = block.output(mine);
+  out[2] = 43;
+  block.commit();
+  ASSERT_TRUE(block.input(mine));
+  EXPECT_EQ(block.input(mine)[2], 43.0);
+  block.set_worker(&w2);
+  block.output(theirs)[0] = 1;
+  block.commit();
+  EXPECT_EQ(block.values(theirs)[0], 1.0);
+  EXPECT_EQ(block.values(mine)[2], 43.0);  // a second slot leaves the first where it was
 }
 
 }  // namespace

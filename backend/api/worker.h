@@ -145,6 +145,13 @@ class ContextWorker : public Worker {
  public:
   // Enrich: compute this bar's values of the declared columns. O(1) per bar.
   virtual void process(TradingContext& ctx) = 0;
+  // Optional, for speed: the same values for a whole block of bars at once, ahead of the bars'
+  // chain (a backtest hands bars over in blocks). Write into block.output(c) for each declared
+  // column exactly what process() would set on each bar, reading only the block (its bars and
+  // block.input() of earlier columns). Return false, before changing any state, when it cannot
+  // (the default; or an input is not computed in blocks): then process() runs on every bar.
+  // The answer on the first block holds for the run. A throw ends the run at the block's first bar.
+  virtual bool process_block(ContextBlock&) { return false; }
 };
 
 class SignalSink {

@@ -15,6 +15,8 @@ class FunctionRef;
 template <class R, class... Args>
 class FunctionRef<R(Args...)> {
  public:
+  // Refers to nothing (tests false; not to be called): an optional callback left out.
+  constexpr FunctionRef() noexcept = default;
   template <class F, class = std::enable_if_t<!std::is_same_v<std::decay_t<F>, FunctionRef> &&
                                               std::is_invocable_r_v<R, F&, Args...>>>
   FunctionRef(F&& f) noexcept  // NOLINT(google-explicit-constructor): used like a function parameter
@@ -24,10 +26,11 @@ class FunctionRef<R(Args...)> {
         }) {}
 
   R operator()(Args... args) const { return call_(object_, std::forward<Args>(args)...); }
+  explicit operator bool() const { return call_ != nullptr; }
 
  private:
-  void* object_;
-  R (*call_)(void*, Args...);
+  void* object_ = nullptr;
+  R (*call_)(void*, Args...) = nullptr;
 };
 
 }  // namespace st

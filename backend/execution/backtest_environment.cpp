@@ -11,12 +11,13 @@ BacktestEnvironment::BacktestEnvironment(BarSource& source, TradingContext& cont
                                          StrategyLedger& ledger, IEventHandler& handler)
     : source_(&source), context_(&context), desk_(&desk), ledger_(&ledger), handler_(&handler) {}
 
-std::int64_t BacktestEnvironment::run(FunctionRef<void(const TradingContext&)> on_bar, bool every_bar) {
-  constexpr std::size_t kBatch = 256;  // one virtual call to the source per batch
+std::int64_t BacktestEnvironment::run(FunctionRef<void(const TradingContext&)> on_bar, bool every_bar,
+                                      FunctionRef<void(std::span<const Bar>, std::int64_t)> on_batch) {
   std::int64_t n = 0;
   for (auto batch = source_->next_span(kBatch); !batch.empty(); batch = source_->next_span(kBatch)) {
     if (n == 0) first_time_ = batch.front().time;
     try {
+      if (on_batch) on_batch(batch, context_->bar_index() + 1);
       for (const Bar& bar : batch) {
         context_->push(bar);
         desk_->process_bar();

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 #include "backend/core/function_ref.h"
 #include "backend/data/bar_source.h"
@@ -27,7 +28,11 @@ class BacktestEnvironment {
   // or with `every_bar` false only after the last bar of each batch the source hands over (up
   // to 256 bars; enough for progress). Returns the number of bars replayed. Bad data throws
   // st::Error with file:line.
-  std::int64_t run(FunctionRef<void(const TradingContext&)> on_bar, bool every_bar = true);
+  // `on_batch`, when given, sees each batch of bars (at most kBatch) before they are replayed,
+  // with the bar index the first will have (block computations ahead of the chain).
+  std::int64_t run(FunctionRef<void(const TradingContext&)> on_bar, bool every_bar = true,
+                   FunctionRef<void(std::span<const Bar>, std::int64_t)> on_batch = {});
+  static constexpr std::size_t kBatch = 256;  // bars per call to the source
   // The time of the first bar replayed (after run() replayed any).
   Timestamp first_time() const { return first_time_; }
 

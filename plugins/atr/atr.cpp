@@ -12,22 +12,30 @@ void Atr::bind(BindContext& ctx) {
   output_ = ctx.schema().add_column(params().get_string("output"), info().id);
 }
 
-void Atr::process(TradingContext& ctx) {
-  const Bar& b = ctx.bar();
-  const std::int64_t i = seen_++;
-  double out = TradingContext::kNaN;
-  if (i > 0) {
-    const double tr = std::max({b.high - b.low, std::fabs(b.high - prev_close_), std::fabs(b.low - prev_close_)});
-    if (i <= period_) {
-      sum_ += tr;
-      if (i == period_) value_ = sum_ / static_cast<double>(period_), out = value_;
-    } else {
-      value_ = value_ + (tr - value_) / static_cast<double>(period_);
-      out = value_;
-    }
+void Atr::process(TradingContext& ctx) { ctx.set(output_, step(ctx.bar())); }
+
+bool Atr::process_block(ContextBlock& block) {
+  const std::span<double> out = block.output(output_);
+  const std::span<const Bar> bars = block.bars();
+  const std::size_t n = out.size();
+  std::size_t j = 0;
+  // Warm-up as process() does it; then Wilder's recurrence alone, in locals (the same operations
+  // in the same order).
+  for (; j < n && seen_ <= period_; ++j) out[j] = step(bars[j]);
+  if (j == n) return true;
+  const double period = static_cast<double>(period_);
+  double value = value_, prev = prev_close_;
+  for (std::size_t k = j; k < n; ++k) {
+    const Bar& b = bars[k];
+    const double tr = std::max({b.high - b.low, std::fabs(b.high - prev), std::fabs(b.low - prev)});
+    value = value + (tr - value) / period;
+    out[k] = value;
+    prev = b.close;
   }
-  prev_close_ = b.close;
-  ctx.set(output_, out);
+  value_ = value;
+  prev_close_ = prev;
+  seen_ += static_cast<std::int64_t>(n - j);
+  return true;
 }
 
 ST_REGISTER_PLUGIN("atr", Atr);

@@ -32,5 +32,13 @@ TEST(AtrPlugin, WilderAtrMatchesTheReferenceOnOrcl) {
   EXPECT_EQ(compared, static_cast<int>(data.rows.size()) - 14);
 }
 
+// In blocks the ATR gives bar by bar's values bit for bit, across warm-up and block edges.
+TEST(AtrPlugin, BlocksGiveTheBarByBarValues) {
+  const auto bars = testing::random_bars(3000, 12);
+  for (const std::int64_t period : {1, 14, 400})
+    testing::expect_blocks_match_bars({{"atr", {{"period", period}, {"output", std::string("atr")}}}}, bars,
+                                      {256, 1, 13, 256, 3});
+}
+
 }  // namespace
 }  // namespace st::plugins

@@ -13,25 +13,28 @@ void Ema::bind(BindContext& ctx) {
   output_ = ctx.schema().add_column(params().get_string("output"), info().id);
 }
 
-void Ema::process(TradingContext& ctx) {
-  const double x = ctx.value(source_);
-  ++seen_;
-  if (adjusted_) {
-    // pandas adjust=True: sum (1-a)^i x[t-i] / sum (1-a)^i, kept as two running sums.
-    num_ = x + (1.0 - alpha_) * num_;
-    den_ = 1.0 + (1.0 - alpha_) * den_;
-    return ctx.set(output_, num_ / den_);
+void Ema::process(TradingContext& ctx) { ctx.set(output_, step(ctx.value(source_))); }
+
+bool Ema::process_block(ContextBlock& block) {
+  const ContextBlock::Column in = block.input(source_);
+  if (!in) return false;  // the source is computed bar by bar
+  const std::span<double> out = block.output(output_);
+  const std::size_t n = out.size();
+  std::size_t j = 0;
+  // Warm-up (and pandas' adjusted form) as process() does it; then the recurrence alone, in
+  // locals: value = alpha x + (1 - alpha) value, the same operations in the same order.
+  const auto steady = [&] { return !adjusted_ && (seed_sma_ ? seen_ >= period_ : seen_ >= 1); };
+  for (; j < n && !steady(); ++j) out[j] = step(in[j]);
+  if (j == n) return true;
+  const double a = alpha_, b = 1.0 - alpha_;
+  double v = value_;
+  for (std::size_t k = j; k < n; ++k) {
+    v = a * in[k] + b * v;
+    out[k] = v;
   }
-  if (seed_sma_ && seen_ <= period_) {
-    sum_ += x;
-    if (seen_ < period_) return ctx.set(output_, TradingContext::kNaN);
-    value_ = sum_ / static_cast<double>(period_);
-  } else if (seen_ == 1) {
-    value_ = x;
-  } else {
-    value_ = alpha_ * x + (1.0 - alpha_) * value_;
-  }
-  ctx.set(output_, value_);
+  value_ = v;
+  seen_ += static_cast<std::int64_t>(n - j);
+  return true;
 }
 
 ST_REGISTER_PLUGIN("ema", Ema);

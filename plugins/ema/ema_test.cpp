@@ -64,5 +64,22 @@ TEST(EmaPlugin, RefusesAnOutputColumnThatExists) {
   EXPECT_THROW(h.add<Ema>(WorkerCategory::kContext, "ema", {{"output", std::string("close")}}), Error);
 }
 
+// In blocks (ContextWorker::process_block) the EMA gives bar by bar's values bit for bit: every
+// seed, periods longer than a block, blocks of one bar, of odd sizes and full ones, two EMAs.
+TEST(EmaPlugin, BlocksGiveTheBarByBarValues) {
+  const auto bars = testing::random_bars(3000, 11);
+  for (const std::string seed : {"sma", "first", "adjusted"})
+    for (const std::int64_t period : {1, 5, 300}) {
+      SCOPED_TRACE(seed + " " + std::to_string(period));
+      testing::expect_blocks_match_bars(
+          {{"ema", {{"period", period}, {"seed", seed}, {"source", std::string("close")}, {"output", std::string("e")}}}},
+          bars, {256, 1, 7, 255, 100});
+    }
+  testing::expect_blocks_match_bars(  // two EMAs, of the high and of the volume
+      {{"ema", {{"period", std::int64_t{20}}, {"source", std::string("high")}, {"output", std::string("e20")}}},
+       {"ema", {{"period", std::int64_t{9}}, {"source", std::string("volume")}, {"output", std::string("v9")}}}},
+      bars, {256});
+}
+
 }  // namespace
 }  // namespace st::plugins

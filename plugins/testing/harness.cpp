@@ -1,5 +1,13 @@
 #include "plugins/testing/harness.h"
 
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "backend/core/random.h"
+
 namespace st::testing {
 
 Harness::Harness(InstrumentInfo instrument) : instrument_(std::move(instrument)) {
@@ -88,6 +96,68 @@ std::string shared_dir() {
 #else
   return "../shared";
 #endif
+}
+
+void expect_blocks_match_bars(const ContextChain& chain, const std::vector<Bar>& bars,
+                              const std::vector<std::size_t>& block_sizes) {
+  Harness by_bar, by_block;
+  std::vector<ContextWorker*> workers;
+  for (const auto& [plugin, params] : chain) {
+    by_bar.add<ContextWorker>(WorkerCategory::kContext, plugin, params);
+    workers.push_back(&by_block.add<ContextWorker>(WorkerCategory::kContext, plugin, params));
+  }
+  const std::size_t n_columns = by_bar.schema().names().size();
+  ASSERT_EQ(by_block.schema().names().size(), n_columns);
+  ASSERT_GT(n_columns, columns::kFirstEnrichment) << "the chain declares no column";
+  std::vector<std::vector<double>> want(n_columns);  // per column, per bar
+  for (const Bar& b : bars) {
+    by_bar.push(b.open, b.high, b.low, b.close, b.volume);
+    for (ColumnId c = columns::kFirstEnrichment; c < n_columns; ++c) want[c].push_back(by_bar.ctx().value(c));
+  }
+  std::size_t capacity = 1;
+  for (const std::size_t k : block_sizes) capacity = std::max(capacity, k);
+  ContextBlock block(by_block.schema(), capacity);
+  const auto same = [](double a, double b) {
+    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b) || (std::isnan(a) && std::isnan(b));
+  };
+  std::size_t at = 0;
+  for (std::size_t k = 0; at < bars.size(); ++k) {
+    const std::size_t size = std::min(block_sizes[k % block_sizes.size()], bars.size() - at);
+    block.begin(std::span<const Bar>(bars).subspan(at, size), static_cast<std::int64_t>(at));
+    for (ContextWorker* w : workers) {
+      block.set_worker(&w->info().id);
+      ASSERT_TRUE(w->process_block(block)) << w->info().id << " refused block " << k;
+      block.commit();
+    }
+    for (ColumnId c = columns::kFirstEnrichment; c < n_columns; ++c) {
+      const double* got = block.values(c);
+      ASSERT_NE(got, nullptr) << "column " << by_block.schema().names()[c] << " was not written";
+      for (std::size_t j = 0; j < size; ++j)
+        ASSERT_TRUE(same(got[j], want[c][at + j]))
+            << by_block.schema().names()[c] << " at bar " << at + j << ": block " << got[j] << ", bar by bar "
+            << want[c][at + j];
+    }
+    at += size;
+  }
+}
+
+std::vector<Bar> random_bars(std::size_t n, std::uint64_t seed) {
+  Xoshiro256 rng(seed);
+  std::vector<Bar> bars;
+  double close = 100;
+  for (std::size_t i = 0; i < n; ++i) {
+    Bar b;
+    b.time = Timestamp{static_cast<std::int64_t>(i) * 60'000'000'000};
+    b.open = i % 97 == 0 ? close * (1 + (rng.uniform() - 0.5) * 0.05) : close;  // a gap now and then
+    close = b.open * (1 + (rng.uniform() - 0.5) * 0.01);
+    if (i % 53 == 0) close = b.open;  // a flat bar
+    b.close = close;
+    b.high = std::max(b.open, b.close) * (1 + rng.uniform() * 0.003);
+    b.low = std::min(b.open, b.close) * (1 - rng.uniform() * 0.003);
+    b.volume = std::floor(rng.uniform() * 10000);
+    bars.push_back(b);
+  }
+  return bars;
 }
 
 }  // namespace st::testing

@@ -142,6 +142,16 @@ class Harness {
 // A Signal for planning tests.
 Signal make_signal(Direction d, Timestamp t = {});
 
+// Context workers in blueprint order, as (plugin, params).
+using ContextChain = std::vector<std::pair<std::string, std::map<std::string, ParamValue>>>;
+// Runs `chain` over `bars` twice — process() bar by bar, and process_block() over blocks of the
+// given sizes in turn (as a backtest hands them over) — and expects every column the chain
+// declares to hold the same bits on every bar. Every worker of the chain must run in blocks.
+void expect_blocks_match_bars(const ContextChain& chain, const std::vector<Bar>& bars,
+                              const std::vector<std::size_t>& block_sizes);
+// Bars of a seeded random walk (ranges, gaps, a few flat bars), for such comparisons.
+std::vector<Bar> random_bars(std::size_t n, std::uint64_t seed);
+
 }  // namespace st::testing
 
 namespace st::testing {

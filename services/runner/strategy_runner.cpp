@@ -189,6 +189,25 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   };
   std::vector<BarWorker> bar_workers_;  // op_execution_'s order for kOnBar
 
+  // Context workers in blocks (ContextWorker::process_block): on the first batch of bars each
+  // worker says whether it can; those that can compute every later batch ahead of its bars, and
+  // each bar takes their values (block_columns_); the others run bar by bar (bar_context_).
+  void on_batch(std::span<const Bar> bars, std::int64_t first_index);
+  bool process_block(ContextWorker& worker);
+  std::unique_ptr<ContextBlock> block_;
+  bool blocks_decided_ = false, use_blocks_ = false;
+  std::vector<ContextWorker*> block_workers_;
+  struct BarContextWorker {
+    ContextWorker* worker;
+    const std::string* id;
+  };
+  std::vector<BarContextWorker> bar_context_;
+  struct BlockColumn {
+    ColumnId column;
+    const double* values;
+  };
+  std::vector<BlockColumn> block_columns_;
+
   std::vector<EventAware*> aware_;
   std::vector<const Manifest*> aware_manifests_;
   std::vector<std::string> aware_names_;
@@ -289,11 +308,61 @@ void LinkRun::on_context_ready(EventBus& bus, TradingContext& ctx) {
     scheduler_->due(ctx.time(), scheduled_);
     for (const auto& ev : scheduled_) bus.publish(events::ScheduledEventFired{&ev});
   }
-  op_context_->run([&](std::size_t i) __attribute__((always_inline)) {
-    guarded(workforce_.context[i]->info().id, [&] { workforce_.context[i]->process(ctx); });
-    return Outcome::kEmpty;
-  });
+  if (use_blocks_) {
+    // This bar's values of the columns computed for its block, then the workers that run bar by
+    // bar (none of them reads a later column, and no block worker reads theirs).
+    const auto j = static_cast<std::size_t>(ctx.bar_index() - block_->first_index());
+    for (const auto& c : block_columns_) ctx.set(c.column, c.values[j]);
+    for (const auto& [worker, id] : bar_context_) guarded(*id, [&] { worker->process(ctx); });
+  } else {
+    op_context_->run([&](std::size_t i) __attribute__((always_inline)) {
+      guarded(workforce_.context[i]->info().id, [&] { workforce_.context[i]->process(ctx); });
+      return Outcome::kEmpty;
+    });
+  }
   bus.publish(events::ContextEnriched{&ctx});
+}
+
+bool LinkRun::process_block(ContextWorker& worker) {
+  const std::string& id = worker.info().id;
+  block_->set_worker(&id);
+  try {
+    return worker.process_block(*block_);
+  } catch (const std::exception& e) {
+    throw BarError(fmt::format("worker \"{}\" failed at bar {} ({}): {}", id, block_->first_index(),
+                               format_iso(block_->bars().front().time), e.what()));
+  }
+}
+
+void LinkRun::on_batch(std::span<const Bar> bars, std::int64_t first_index) {
+  if (blocks_decided_ && !use_blocks_) return;
+  if (bars.size() > block_->capacity())
+    throw Error(fmt::format("a batch of {} bars is more than the {} a context block holds", bars.size(),
+                            block_->capacity()));
+  block_->begin(bars, first_index);
+  if (blocks_decided_) {
+    for (ContextWorker* w : block_workers_)
+      if (!process_block(*w))
+        throw BarError(fmt::format("worker \"{}\" computed its columns in blocks and then refused block {}: "
+                                   "process_block must give the same answer for the whole run",
+                                   w->info().id, first_index));
+    return;
+  }
+  // The first batch: each worker, in the operator's order, runs in blocks or bar by bar for good.
+  blocks_decided_ = true;
+  for (const std::size_t i : op_context_->order(0)) {
+    ContextWorker* w = workforce_.context[i];
+    if (process_block(*w)) {
+      block_->commit();
+      block_workers_.push_back(w);
+    } else {
+      block_->roll_back();
+      bar_context_.push_back({w, &w->info().id});
+    }
+  }
+  use_blocks_ = !block_workers_.empty();
+  for (ColumnId c = columns::kFirstEnrichment; c < context_schema_.names().size(); ++c)
+    if (const double* v = block_->values(c)) block_columns_.push_back({c, v});
 }
 
 void LinkRun::on_enriched(EventBus& bus, const TradingContext& ctx) {
@@ -781,7 +850,13 @@ LinkSummary LinkRun::run() {
       }
       if (equity_parquet) equity_parquet->add(ctx.time(), cash, equity_now, dd);
     };
-    s.bars = env.run(on_bar, hook || outputs);
+    // Context workers may compute blocks of bars ahead (not with a pool: those run per bar).
+    const bool blocks = options_.context_blocks && op_context_->size() > 0 &&
+                        !(op_context_->settings().execution == config::ExecutionStrategy::kParallel &&
+                          op_context_->settings().threads > 1);
+    if (blocks) block_ = std::make_unique<ContextBlock>(context_schema_, BacktestEnvironment::kBatch);
+    const auto on_batch = [&](std::span<const Bar> bars, std::int64_t first) { this->on_batch(bars, first); };
+    s.bars = blocks ? env.run(on_bar, hook || outputs, on_batch) : env.run(on_bar, hook || outputs);
   } catch (...) {
     journal_->flush();
     throw;

@@ -53,6 +53,9 @@ struct RunOptions {
   std::function<void(std::int64_t bars, std::uint64_t journal_entries)> bar_hook;
   // Bars between checkpoints: the journal is synced to disk and ledger.json replaced atomically.
   std::int64_t checkpoint_bars = 65536;
+  // Context workers that can (ContextWorker::process_block) compute each batch of bars ahead of
+  // its chain: the same values, fewer calls. Off: every context worker runs on every bar.
+  bool context_blocks = true;
 };
 
 struct LinkSummary {

@@ -179,6 +179,45 @@ TEST_F(BacktestE2E, ParallelOperatorsOnOneAndFourThreadsGiveIdenticalJournals) {
   EXPECT_EQ(one, read_file(out_ / "four" / "trend_synth" / "journal.jsonl"));
 }
 
+// Context workers that compute blocks of bars ahead (EMA, ATR) give the run bar by bar's outputs
+// byte for byte, also beside workers that run bar by bar (SMA, before and after them).
+TEST_F(BacktestE2E, ContextBlocksGiveTheOutputsOfBarByBar) {
+  auto cfg = config_;
+  auto& context = cfg.blueprints.at(link("trend_synth").blueprint).context;
+  const auto sma = [](const std::string& id, std::int64_t period, const std::string& source) {
+    config::WorkerConfig w;
+    w.plugin = "sma";
+    w.id = id;
+    w.params["period"] = {ParamValue{period}, {}};
+    w.params["source"] = {ParamValue{source}, {}};
+    w.params["summation"] = {ParamValue{std::string("exact")}, {}};
+    w.params["output"] = {ParamValue{id}, {}};
+    return w;
+  };
+  context.insert(context.begin(), sma("sma_first", 7, "close"));
+  context.push_back(sma("sma_last", 300, "low"));
+  for (const bool blocks : {true, false}) {
+    RunOptions options;
+    options.out_dir = (out_ / (blocks ? "blocks" : "bars")).string();
+    options.context_blocks = blocks;
+    run_link(cfg, *registry_, link("trend_synth"), options);
+  }
+  for (const char* f : {"journal.jsonl", "trades.csv", "equity.csv", "summary.json"}) {
+    const auto by_block = read_file(out_ / "blocks" / "trend_synth" / f);
+    EXPECT_GT(by_block.size(), 100u) << f;
+    EXPECT_EQ(by_block, read_file(out_ / "bars" / "trend_synth" / f)) << f;
+  }
+  // The SMAs are in the journal's context snapshots, beside the block-computed columns.
+  const auto j = journal("blocks", "trend_synth");
+  bool seen = false;
+  for (const auto& e : j)
+    if (e["event_type"] == "OPPORTUNITY_DETECTED") {
+      seen = e["context"].contains("sma_first") && e["context"].contains("sma_last") && e["context"].contains("atr");
+      break;
+    }
+  EXPECT_TRUE(seen);
+}
+
 TEST_F(BacktestE2E, OperatorsYamlChangesHowWorkersRunNotTheCode) {
   // Aggregation NONE on the opportunity operator: the scouts run, their signals are dropped.
   auto cfg = config_;
