@@ -138,6 +138,9 @@ int main(int argc, char** argv) {
   backtest->add_flag("--quiet", quiet, "No progress output");
   bool parquet_outputs = false;
   backtest->add_flag("--parquet", parquet_outputs, "Also write trades.parquet and equity.parquet");
+  bool no_context_blocks = false;
+  backtest->add_flag("--no-context-blocks", no_context_blocks,
+                     "Run every context worker on every bar instead of in blocks ahead (same results, slower)");
   std::string resume_dir;
   backtest->add_option("--resume", resume_dir,
                        "Continue a killed run in this run directory, with the arguments it was started with");
@@ -257,6 +260,7 @@ int main(int argc, char** argv) {
       if (!data.empty()) options.data_override = data;
       options.resume = !resume_dir.empty();
       options.parquet_outputs = parquet_outputs;
+      options.context_blocks = !no_context_blocks;
       if (!options.resume) {
         st::write_run_manifest(options.out_dir, {fs::absolute(config_dir(config)).string(), op->name, link_name,
                                                  data.empty() ? "" : fs::absolute(data).string(), sets,

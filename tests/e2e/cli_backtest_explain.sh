@@ -2,7 +2,7 @@
 # backtest the example operation with the CLI, then explain its first trade, as a user would.
 set -euo pipefail
 cli="$1" config="$2" out="$3"
-rm -rf "$out"
+rm -rf "$out" "$out.bars"
 "$cli" backtest --config "$config" --out "$out" --quiet > "$out.log"
 grep -q "trend_synth" "$out.log"
 for f in journal.jsonl trades.csv equity.csv summary.json; do test -s "$out/trend_synth/$f"; done
@@ -11,6 +11,9 @@ trade=$(awk -F, 'NR==2 {print $1}' "$out/trend_synth/trades.csv")
 grep -q "$trade" "$out.explain"
 "$cli" explain --run "$out" "$trade" --json > "$out.json"
 grep -q '"trade_id"' "$out.json"
+# context workers bar by bar instead of in blocks: the same files, byte for byte
+"$cli" backtest --config "$config" --out "$out.bars" --quiet --no-context-blocks > "$out.bars.log"
+for f in journal.jsonl trades.csv equity.csv summary.json; do cmp "$out/trend_synth/$f" "$out.bars/trend_synth/$f"; done
 # an unknown trade is a clear error, not a crash
 if "$cli" explain --run "$out" 00000000-0000-4000-8000-000000000000 2> "$out.err"; then exit 1; fi
 grep -q "not found" "$out.err"
