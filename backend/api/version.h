@@ -5,10 +5,12 @@
 namespace st {
 
 #ifndef ST_PLUGIN_API_VERSION_MAJOR
-#define ST_PLUGIN_API_VERSION_MAJOR 1
+#define ST_PLUGIN_API_VERSION_MAJOR 2
 #endif
+// 1.1: ThreatSink::still_active. 2.0: ContextWorker::process_block (a new virtual the host calls),
+// ExecutionContext::move_stop takes its reason as a std::string_view.
 inline constexpr int kApiVersionMajor = ST_PLUGIN_API_VERSION_MAJOR;
-inline constexpr int kApiVersionMinor = 1;  // 1.1: ThreatSink::still_active
+inline constexpr int kApiVersionMinor = 0;
 
 #define ST_STR2(x) #x
 #define ST_STR(x) ST_STR2(x)

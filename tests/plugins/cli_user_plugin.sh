@@ -21,5 +21,5 @@ grep -q "out of range" "$work/err.txt"
 # The API-99 build is refused with a message that says why.
 rm -rf "$work/user_plugins" && cp -r "$plugins/api99" "$work/user_plugins"
 if "$cli" validate --config "$work/config" 2> "$work/err99.txt"; then exit 1; fi
-grep -Eq "built against plugin API 99\.[0-9]+, this platform provides 1\.[0-9]+" "$work/err99.txt"
+grep -Eq "built against plugin API 99\.[0-9]+, this platform provides 2\.[0-9]+" "$work/err99.txt"
 echo "user plugin via platform.yaml OK"
