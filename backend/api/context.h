@@ -90,6 +90,8 @@ class TradingContext {
   }
   // Context workers write their column for the current bar.
   void set(ColumnId c, double v) { data_[((static_cast<std::size_t>(index_) & mask_) << shift_) + c] = v; }
+  // The current bar's values, column c at [c]: for writing several columns of a bar at once.
+  double* current_row() { return data_.data() + ((static_cast<std::size_t>(index_) & mask_) << shift_); }
 
   static constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 

@@ -62,8 +62,12 @@ class BaseOperator {
   template <class Task>
   const std::vector<std::size_t>& run(Task&& task, std::uint32_t event = 0) {
     if (n_ == 0) return kept_;  // never filled when there are no workers
-    if (pool_ && settings_.execution == config::ExecutionStrategy::kParallel)
-      return run_pooled(FunctionRef<Outcome(std::size_t)>(task));
+    if (pool_ && settings_.execution == config::ExecutionStrategy::kParallel) {
+      // A copy goes to the pool: were `task` itself to escape, the loop below would reload its
+      // captures from memory after every worker's call.
+      auto pooled = task;
+      return run_pooled(FunctionRef<Outcome(std::size_t)>(pooled));
+    }
     kept_.clear();
     // In blueprint order (SEQUENTIAL, EVENT_DRIVEN, and PARALLEL on one thread): one pass. What
     // the loop reads is in locals: a worker's call is opaque, so members would be reloaded after

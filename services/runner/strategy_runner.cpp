@@ -312,7 +312,8 @@ void LinkRun::on_context_ready(EventBus& bus, TradingContext& ctx) {
     // This bar's values of the columns computed for its block, then the workers that run bar by
     // bar (none of them reads a later column, and no block worker reads theirs).
     const auto j = static_cast<std::size_t>(ctx.bar_index() - block_->first_index());
-    for (const auto& c : block_columns_) ctx.set(c.column, c.values[j]);
+    double* const row = ctx.current_row();
+    for (const auto& c : block_columns_) row[c.column] = c.values[j];
     for (const auto& [worker, id] : bar_context_) guarded(*id, [&] { worker->process(ctx); });
   } else {
     op_context_->run([&](std::size_t i) __attribute__((always_inline)) {
