@@ -13,6 +13,9 @@ namespace st::plugins {
 void RiskSizing::bind(BindContext&) {
   risk_ = params().get_double("risk_percent");
   exposure_ = params().get_double("max_exposure_percent");
+  // The parts of the rationale that do not change from trade to trade, made once.
+  risk_text_ = fmt::format("{}", risk_);
+  capped_text_ = fmt::format(", capped at {}% of cash", exposure_);
 }
 
 PlanDecision RiskSizing::plan(const PlanningInput& in, RoutedTradePlan& routed) {
@@ -37,8 +40,8 @@ PlanDecision RiskSizing::plan(const PlanningInput& in, RoutedTradePlan& routed) 
   p.rationale.emplace_back(
       "size", format_compiled(
                   FMT_COMPILE("{} units: risk {}% of equity {} = {} / {} per unit to the stop{}"),
-                  size, risk_, Fixed{equity, 2}, Fixed{risk_amount, 2}, General{per_unit, 6},
-                  capped ? format_compiled(FMT_COMPILE(", capped at {}% of cash"), exposure_) : ""));
+                  size, std::string_view(risk_text_), Fixed{equity, 2}, Fixed{risk_amount, 2}, General{per_unit, 6},
+                  capped ? std::string_view(capped_text_) : std::string_view()));
   return PlanDecision::accept();
 }
 

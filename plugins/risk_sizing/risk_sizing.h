@@ -10,6 +10,7 @@ class RiskSizing final : public PlanningWorker {
 
  private:
   double risk_ = 1, exposure_ = 100;
+  std::string risk_text_, capped_text_;  // fmt's "{}" of risk_; ", capped at {exposure_}% of cash"
 };
 
 }  // namespace st::plugins

@@ -147,7 +147,8 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   void wire(EventBus& bus);
   nlohmann::ordered_json ledger_snapshot(bool final) const;
   void checkpoint(const std::filesystem::path& dir, bool final);
-  void on_context_ready(EventBus& bus, TradingContext& ctx);
+  // Runs on every bar, from the ContextReady handler only: inlined there.
+  [[gnu::always_inline]] inline void on_context_ready(EventBus& bus, TradingContext& ctx);
   void on_enriched(EventBus& bus, const TradingContext& ctx);
   void detect_threats(EventBus& bus, const TradingContext& ctx);
   // What the threat workers raised or kept on a bar, or threats that ended: journaled, the
