@@ -218,9 +218,14 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
     std::vector<Signal> signals;
     std::vector<CriticalEvent> threats;
     std::vector<std::size_t> kept;  // indices in run->active_ of threats that go on (still_active)
+    // Whether signals, threats or kept holds anything: one test per worker and bar.
+    bool produced = false;
     const LinkRun* run = nullptr;
-    const TradingContext* ctx = nullptr;
+    const TradingContext* ctx = nullptr;  // the run's context (set once)
     std::string worker;
+    OpportunityWorker* opportunity = nullptr;  // the worker this slot is for (one of the two)
+    ThreatWorker* threat = nullptr;
+    void clear() { signals.clear(), threats.clear(), kept.clear(), produced = false; }
     void emit(Direction d, std::string type, double strength, Details details) override {
       Signal s;
       s.time = ctx->time();
@@ -230,6 +235,7 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
       s.strength = strength;
       s.details = std::move(details);
       signals.push_back(std::move(s));
+      produced = true;
     }
     void emit_exit(Direction positions, std::string type, Details details) override {
       emit(positions, std::move(type), 1.0, std::move(details));
@@ -241,6 +247,7 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
         const auto& a = run->active_[i].event;
         if (a.worker == worker && a.threat_type == type) {
           kept.push_back(i);
+          produced = true;
           return true;
         }
       }
@@ -255,12 +262,13 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
       e.message = std::move(message);
       e.details = std::move(details);
       threats.push_back(std::move(e));
+      produced = true;
     }
   };
   std::vector<SinkSlot> opp_slots_, threat_slots_;
   // Slots whose operator aggregates NONE are emptied before each bar (nothing else empties them).
   [[gnu::noinline]] static void empty_slots(std::vector<SinkSlot>& slots) {
-    for (auto& s : slots) s.signals.clear(), s.threats.clear(), s.kept.clear();
+    for (auto& s : slots) s.clear();
   }
   bool signals_discarded_ = false, threats_discarded_ = false;  // their operator aggregates NONE
   std::vector<Signal> signals_;
@@ -380,9 +388,8 @@ void LinkRun::detect_threats(EventBus& bus, const TradingContext& ctx) {
     empty_slots(threat_slots_);
   const auto& kept_threats = op_threat_->run([&](std::size_t i) __attribute__((always_inline)) {
     auto& slot = threat_slots_[i];
-    slot.ctx = &ctx;
-    guarded(slot.worker, [&] { workforce_.threat[i]->process(ctx, *ledger_, slot); });
-    return slot.threats.empty() && slot.kept.empty() ? Outcome::kEmpty : Outcome::kProduced;
+    guarded(slot.worker, [&] { slot.threat->process(ctx, *ledger_, slot); });
+    return slot.produced ? Outcome::kProduced : Outcome::kEmpty;
   });
   if (kept_threats.empty() && active_.empty()) return;  // no threat raised, none active: most bars
   settle_threats(bus, ctx, kept_threats);
@@ -441,7 +448,7 @@ void LinkRun::settle_threats(EventBus& bus, const TradingContext& ctx, const std
     for (const auto& a : active_) active_view_.push_back(a.event);
     desk_->set_active_threats(active_view_);
   }
-  for (std::size_t i : kept_threats) threat_slots_[i].threats.clear(), threat_slots_[i].kept.clear();
+  for (std::size_t i : kept_threats) threat_slots_[i].clear();
   // Its one subscriber acts on the threats that started; a bar without one needs no event.
   if (!started_.empty()) bus.publish(events::ThreatsDetected{started_, active_view_});
 }
@@ -453,9 +460,8 @@ void LinkRun::detect_opportunities(EventBus& bus, const TradingContext& ctx) {
     empty_slots(opp_slots_);
   const auto& kept = op_opportunity_->run([&](std::size_t i) __attribute__((always_inline)) {
     auto& slot = opp_slots_[i];
-    slot.ctx = &ctx;
-    guarded(slot.worker, [&] { workforce_.opportunity[i]->process(ctx, slot); });
-    return slot.signals.empty() ? Outcome::kEmpty : Outcome::kProduced;
+    guarded(slot.worker, [&] { slot.opportunity->process(ctx, slot); });
+    return slot.produced ? Outcome::kProduced : Outcome::kEmpty;
   });
   if (!kept.empty()) collect_signals(bus, kept);
 }
@@ -468,7 +474,7 @@ void LinkRun::collect_signals(EventBus& bus, const std::vector<std::size_t>& kep
       s.opportunity_id = ids_->next_id<OpportunityId>();
       signals_.push_back(std::move(s));
     }
-    opp_slots_[i].signals.clear();
+    opp_slots_[i].clear();
   }
   if (!signals_.empty()) bus.publish(events::SignalsDetected{signals_});
 }
@@ -722,10 +728,16 @@ LinkSummary LinkRun::run() {
   signals_discarded_ = op_opportunity_->settings().aggregation == config::AggregationStrategy::kNone;
   threats_discarded_ = op_threat_->settings().aggregation == config::AggregationStrategy::kNone;
   opp_slots_.resize(workforce_.opportunity.size());
-  for (std::size_t i = 0; i < opp_slots_.size(); ++i) opp_slots_[i].worker = workforce_.opportunity[i]->info().id;
+  for (std::size_t i = 0; i < opp_slots_.size(); ++i) {
+    opp_slots_[i].worker = workforce_.opportunity[i]->info().id;
+    opp_slots_[i].opportunity = workforce_.opportunity[i];
+    opp_slots_[i].ctx = context_.get();
+  }
   threat_slots_.resize(workforce_.threat.size());
   for (std::size_t i = 0; i < threat_slots_.size(); ++i) {
     threat_slots_[i].worker = workforce_.threat[i]->info().id;
+    threat_slots_[i].threat = workforce_.threat[i];
+    threat_slots_[i].ctx = context_.get();
     threat_slots_[i].run = this;
   }
 

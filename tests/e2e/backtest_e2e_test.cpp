@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -216,6 +217,34 @@ TEST_F(BacktestE2E, ContextBlocksGiveTheOutputsOfBarByBar) {
       break;
     }
   EXPECT_TRUE(seen);
+}
+
+// A threat held for some bars after it is raised (the worker keeps it with still_active) is one
+// threat: detected once, cleared once with every bar it lasted counted.
+TEST_F(BacktestE2E, AHeldThreatIsDetectedOnceAndClearedWithItsBars) {
+  auto cfg = config_;
+  config::WorkerConfig spike;
+  spike.plugin = "volatility_spike";
+  spike.id = "volatility_spike";
+  spike.params["period"] = {ParamValue{std::int64_t{20}}, {}};
+  spike.params["multiple"] = {ParamValue{2.5}, {}};
+  spike.params["hold_bars"] = {ParamValue{std::int64_t{6}}, {}};
+  spike.params["severity"] = {ParamValue{std::string("LOW")}, {}};
+  cfg.blueprints.at(link("trend_synth").blueprint).threat.push_back(spike);
+  run("trend_synth", "held", &cfg);
+  std::map<std::string, std::int64_t> open;  // threat id -> bars since detected
+  std::size_t cleared = 0;
+  for (const auto& e : journal("held", "trend_synth")) {
+    if (e["event_type"] == "THREAT_DETECTED" && e["worker"] == "volatility_spike") {
+      EXPECT_EQ(open.count(e["threat_id"].get<std::string>()), 0u);
+      open[e["threat_id"].get<std::string>()] = 0;
+    } else if (e["event_type"] == "THREAT_CLEARED" && e["worker"] == "volatility_spike") {
+      ASSERT_EQ(open.erase(e["threat_id"].get<std::string>()), 1u);
+      EXPECT_GE(e["active_bars"].get<std::int64_t>(), 7) << e.dump();  // the spike's bar and six held
+      ++cleared;
+    }
+  }
+  EXPECT_GT(cleared, 2u);
 }
 
 TEST_F(BacktestE2E, OperatorsYamlChangesHowWorkersRunNotTheCode) {
