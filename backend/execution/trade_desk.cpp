@@ -54,7 +54,7 @@ void TradeDesk::journal_order_rejected(const Trade& t, const Order& o, const std
 void TradeDesk::open_trade(const RoutedTradePlan& routed) {
   const TradePlan& plan = routed.plan;
   trades_.push_back({});
-  ++live_trades_;
+  ++live_trades_, ++pending_entries_;
   Trade& t = trades_.back();
   t.index = trades_.size() - 1;
   t.id = plan.trade_id;
@@ -115,7 +115,7 @@ void TradeDesk::reject_plan(const RoutedTradePlan& plan, std::string reason, Thr
 void TradeDesk::open_scheduled_trade(const ScheduledEvent& event, Direction direction, Decimal quantity,
                                      std::string reason) {
   trades_.push_back({});
-  ++live_trades_;
+  ++live_trades_, ++pending_entries_;
   Trade& t = trades_.back();
   t.index = trades_.size() - 1;
   t.id = ids_->next_id<TradeId>();
@@ -253,6 +253,7 @@ std::optional<std::string> TradeDesk::on_fill(const BrokerFill& f) {
     p.stop_loss = t.stop_loss;
     p.take_profit = t.take_profit;
     ledger_->open(p);
+    if (t.state == State::kPendingEntry) --pending_entries_;
     t.state = State::kOpen;
     t.row = rows_.size();
     TradeRow row;
@@ -382,7 +383,7 @@ void TradeDesk::expire_entries() {
 }
 
 void TradeDesk::process_live_bar() {
-  expire_entries();
+  if (pending_entries_ > 0) expire_entries();  // most live bars have only open trades
   broker_->process_bar(market_->bar(), [this](const BrokerFill& f) { return on_fill(f); }, cancelled_);
   after_fills();
 }

@@ -147,6 +147,7 @@ class TradeDesk final : public ExecutionContext {
   // A trade is done for good: closed or cancelled (live_trades_ counts the others).
   void finish(Trade& t, State done) {
     if (t.state == State::kPendingEntry || t.state == State::kOpen) --live_trades_;
+    if (t.state == State::kPendingEntry) --pending_entries_;
     t.state = done;
   }
   void fill_at_close();
@@ -167,6 +168,7 @@ class TradeDesk final : public ExecutionContext {
   // and faulted in fresh memory each time (~17,000 page faults per 10 M-bar reference run).
   std::deque<Trade> trades_;
   std::size_t live_trades_ = 0;  // trades neither closed nor cancelled: the idle test reads this
+  std::size_t pending_entries_ = 0;  // trades waiting for their entry fill: expire_entries has work
   // Orders still in the broker's book -> their trade (an order leaves when it fills, is refused
   // or is cancelled, so the map holds a run's live orders, not all of them).
   std::unordered_map<std::uint64_t, std::size_t> order_to_trade_;
