@@ -39,14 +39,22 @@ inline int decimal_digits(std::uint64_t v) {
 
 // Writes the `k` lowest decimal digits of v (leading zeros included) ending just before `end`, two
 // at a time from a table.
+// Past eight digits, each group of eight is split off in 64-bit arithmetic; within a group the
+// pairs come from 32-bit divisions by 100 (a multiply and a shift each, against a 64x64->128-bit
+// multiply and more shifts for a 64-bit value).
 inline void write_digits_backwards(char* end, std::uint64_t v, int k) {
   static constexpr auto kPairs = [] {
     std::array<char, 200> t{};
     for (int i = 0; i < 100; ++i) t[2 * i] = static_cast<char>('0' + i / 10), t[2 * i + 1] = static_cast<char>('0' + i % 10);
     return t;
   }();
-  for (; k >= 2; k -= 2, v /= 100) std::memcpy(end -= 2, &kPairs[2 * (v % 100)], 2);
-  if (k == 1) end[-1] = static_cast<char>('0' + v % 10);
+  for (; k > 8; k -= 8, v /= 100000000) {
+    auto w = static_cast<std::uint32_t>(v % 100000000);
+    for (int i = 0; i < 4; ++i, w /= 100) std::memcpy(end -= 2, &kPairs[2 * (w % 100)], 2);
+  }
+  auto w = static_cast<std::uint32_t>(v < 100000000 ? v : v % 100000000);  // the low k <= 8 digits
+  for (; k >= 2; k -= 2, w /= 100) std::memcpy(end -= 2, &kPairs[2 * (w % 100)], 2);
+  if (k == 1) end[-1] = static_cast<char>('0' + w % 10);
 }
 
 // The shortest decimal digits that read back to |value| (finite, non-zero; Dragonbox, from fmt):

@@ -60,6 +60,20 @@ TEST(WriteGeneral, IsFmtsGeneralFormat) {
   }
 }
 
+// The k lowest digits of v, leading zeros included, for every k up to 20 and values of every size
+// (also larger than k digits), against printf.
+TEST(WriteDigitsBackwards, IsTheLowKDigitsOfV) {
+  Xoshiro256 rng(8);
+  for (int i = 0; i < 200000; ++i) {
+    const std::uint64_t v = rng.next() >> (rng.next() % 64);
+    const int k = 1 + static_cast<int>(rng.next() % 20);
+    char got[24];
+    write_digits_backwards(got + k, v, k);
+    const std::string all = fmt::format("{:020}", v);
+    ASSERT_EQ(std::string(got, static_cast<std::size_t>(k)), all.substr(20 - static_cast<std::size_t>(k))) << v << " " << k;
+  }
+}
+
 // The equity curve's drawdown column is written with six decimals on every bar, the same way.
 TEST(WriteFixed, IsFmtsFixedFormat) {
   std::string buffer(max_fixed_chars(15), '\0');
