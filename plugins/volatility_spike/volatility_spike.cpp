@@ -16,13 +16,15 @@ void VolatilitySpike::bind(BindContext&) {
   hold_ = params().get_int("hold_bars");
   severity_ = parse_severity(params().get_string("severity"));
   window_ = WindowSum(period_);
+  // clearly_below's factor: multiple / period with the margin for roundings (see there).
+  below_factor_ = multiple_ / static_cast<double>(period_) * (1 - 1e-12);
 }
 
 void VolatilitySpike::process(const TradingContext& ctx, const LedgerView&, ThreatSink& out) {
   const Bar& b = ctx.bar();
-  const double tr = seen_++ == 0 ? b.high - b.low
-                                 : std::max(b.high - b.low, std::max(std::fabs(b.high - prev_close_),
-                                                                     std::fabs(b.low - prev_close_)));
+  // On the first bar prev_close_ is NaN: both gaps are NaN and std::max keeps the range.
+  const double tr =
+      std::max(b.high - b.low, std::max(std::fabs(b.high - prev_close_), std::fabs(b.low - prev_close_)));
   prev_close_ = b.close;
   // The window holds the previous ranges: the decision comes first, then tr joins it. Most bars
   // are far below the threshold, and the running sum's error bound says so; the rest are
@@ -37,8 +39,9 @@ bool VolatilitySpike::clearly_below(double tr) const {
   const double a = window_.approx(), e = window_.error_bound();
   if (!(a - e > 1e-290)) return false;  // near zero (or not finite): the exact path decides
   // The exact threshold is multiple * (sum / period) with the sum >= a - e and three roundings
-  // (sum, division, product), each within 2^-53: (1 - 1e-12) covers them and the roundings here.
-  const double low = multiple_ * ((a - e) / static_cast<double>(period_)) * (1 - 1e-12);
+  // (sum, division, product), each within 2^-53; low = (a - e) x below_factor_ has four more
+  // (the factor's division and margin, the subtraction, the product): (1 - 1e-12) covers them all.
+  const double low = (a - e) * below_factor_;
   return tr < low;
 }
 

@@ -23,8 +23,8 @@ class VolatilitySpike final : public ThreatWorker {
   std::int64_t hold_ = 0, left_ = 0;
   Severity severity_ = Severity::kMedium;
   WindowSum window_;  // the previous `period` true ranges
-  std::int64_t seen_ = 0;
-  double prev_close_ = 0, last_ratio_ = 0, last_range_ = 0, last_mean_ = 0;
+  double below_factor_ = 0;
+  double prev_close_ = TradingContext::kNaN, last_ratio_ = 0, last_range_ = 0, last_mean_ = 0;
 };
 
 }  // namespace st::plugins
