@@ -105,6 +105,10 @@ BENCH_MANIFEST(bench_execution, "execution", "TRADE_INITIATION");
 
 namespace {
 
+// --no-context-blocks: every context worker on every bar (RunOptions::context_blocks), to measure
+// what the blocks buy and to see that the results are the same.
+bool g_context_blocks = true;
+
 struct Result {
   double seconds = 0;
   double steady_allocs_per_bar = 0;
@@ -130,6 +134,7 @@ Result run_once(const st::config::ConfigSet& cfg, const st::PluginRegistry& regi
   options.out_dir = out;
   options.write_outputs = false;
   options.source = source;
+  options.context_blocks = g_context_blocks;
   std::uint64_t a0 = 0, a1 = 0;
   std::int64_t b0 = 0, b1 = 0;
   options.progress = [&](const st::RunProgress& p) {
@@ -260,7 +265,7 @@ int main(int argc, char** argv) {
   const char* usage =
       "usage: s1mpletrader-bench [--bars N] [--runs K] "
       "[--workload all|feed|pipeline|reference|reference-parquet|sweep] [--sweep-bars N] [--threads N] "
-      "[--config DIR] [--out DIR]\n";
+      "[--config DIR] [--out DIR] [--no-context-blocks]\n";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -278,6 +283,7 @@ int main(int argc, char** argv) {
       else if (a == "--workload") workload = value();
       else if (a == "--config") config = value();
       else if (a == "--out") out = value();
+      else if (a == "--no-context-blocks") g_context_blocks = false;
       else {
         std::cerr << usage;
         return a == "--help" || a == "-h" ? 0 : 2;
