@@ -74,12 +74,14 @@ ContextBlock::Column ContextBlock::input(ColumnId c) const {
 }
 
 std::span<double> ContextBlock::output(ColumnId c) {
-  if (c < columns::kFirstEnrichment || c >= slot_.size())
-    throw Error(fmt::format("process_block: column {} is not an enrichment column", c));
+  const auto worker = [&] { return worker_ != nullptr ? std::string_view(*worker_) : std::string_view("?"); };
+  if (c >= slot_.size())
+    throw Error(fmt::format("process_block of worker \"{}\" writes column {}, which does not exist ({} columns)",
+                            worker(), c, slot_.size()));
   const std::string& owner = schema_->owner(c);
-  if (worker_ == nullptr || owner != *worker_)
+  if (c < columns::kFirstEnrichment || worker_ == nullptr || owner != *worker_)
     throw Error(fmt::format("process_block of worker \"{}\" writes column \"{}\", which {} declared",
-                            worker_ != nullptr ? *worker_ : std::string("?"), schema_->names()[c], owner));
+                            worker(), schema_->names()[c], owner));
   if (slot_[c] < 0) {
     slot_[c] = slots_used_++;
     fresh_.push_back(c);

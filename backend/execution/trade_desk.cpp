@@ -18,12 +18,6 @@ TradeDesk::Trade* TradeDesk::find(TradeId id) {
   return nullptr;
 }
 
-bool TradeDesk::has_pending_entry() const {
-  for (auto it = trades_.begin() + static_cast<std::ptrdiff_t>(first_active_); it != trades_.end(); ++it)
-    if (it->state == State::kPendingEntry) return true;
-  return false;
-}
-
 void TradeDesk::submit(Trade& t, Order o, std::uint64_t Trade::*slot) {
   o.trade_id = t.id;
   o.created = market_->time();
@@ -53,10 +47,7 @@ void TradeDesk::journal_order_rejected(const Trade& t, const Order& o, const std
 
 void TradeDesk::open_trade(const RoutedTradePlan& routed) {
   const TradePlan& plan = routed.plan;
-  trades_.push_back({});
-  ++live_trades_, ++pending_entries_;
-  Trade& t = trades_.back();
-  t.index = trades_.size() - 1;
+  Trade& t = new_trade();
   t.id = plan.trade_id;
   t.opportunity = plan.opportunity_id;
   t.direction = plan.direction;
@@ -74,13 +65,13 @@ void TradeDesk::open_trade(const RoutedTradePlan& routed) {
   o.limit_price = plan.limit_price;
   o.purpose = "entry";
   if (plan.size.is_zero() || plan.size.is_negative()) {
-    finish(t, State::kCancelled);
+    set_state(t, State::kCancelled);
     o.order_id = 0;
     journal_order_rejected(t, o, fmt::format("size must be positive, was {}", plan.size.to_string()));
     return;
   }
   if (plan.direction == Direction::kShort && !settings_.allow_short) {
-    finish(t, State::kCancelled);
+    set_state(t, State::kCancelled);
     journal_order_rejected(t, o, "short selling is disabled (broker.allow_short: false)");
     return;
   }
@@ -92,7 +83,7 @@ void TradeDesk::open_trade(const RoutedTradePlan& routed) {
     const Decimal fee = broker_->fee_for(ref, plan.size);
     const Decimal cost = ledger_->cost_to_open(plan.direction, ref, plan.size, fee);
     if (cost > ledger_->cash()) {
-      finish(t, State::kCancelled);
+      set_state(t, State::kCancelled);
       journal_order_rejected(t, o, fmt::format("insufficient cash at submission: needs {}, has {}",
                                                cost.to_string(), ledger_->cash().to_string()));
       return;
@@ -114,10 +105,7 @@ void TradeDesk::reject_plan(const RoutedTradePlan& plan, std::string reason, Thr
 
 void TradeDesk::open_scheduled_trade(const ScheduledEvent& event, Direction direction, Decimal quantity,
                                      std::string reason) {
-  trades_.push_back({});
-  ++live_trades_, ++pending_entries_;
-  Trade& t = trades_.back();
-  t.index = trades_.size() - 1;
+  Trade& t = new_trade();
   t.id = ids_->next_id<TradeId>();
   t.scheduled = event.scheduled_id;
   t.direction = direction;
@@ -136,7 +124,7 @@ void TradeDesk::open_scheduled_trade(const ScheduledEvent& event, Direction dire
       (direction == Direction::kLong || settings_.allow_short)) {
     submit(t, std::move(o), &Trade::entry_order);
   } else {
-    finish(t, State::kCancelled);
+    set_state(t, State::kCancelled);
     journal_order_rejected(t, o, quantity.is_zero() || quantity.is_negative()
                                      ? fmt::format("size must be positive, was {}", quantity.to_string())
                                      : std::string("short selling is disabled"));
@@ -155,7 +143,7 @@ void TradeDesk::close_trade(TradeId id, std::string reason, ThreatId threat, Opp
           .str("reason", reason)
           .commit();
     }
-    finish(*t, State::kCancelled);
+    set_state(*t, State::kCancelled);
     return;
   }
   if (t->state != State::kOpen || t->exit_order != 0) return;  // already closing
@@ -218,7 +206,7 @@ std::optional<std::string> TradeDesk::on_fill(const BrokerFill& f) {
   if (opening) {
     const Decimal cost = ledger_->cost_to_open(t.direction, f.price, f.order.quantity, f.fee);
     if (settings_.cash_check != CashCheckMode::kOnSubmit && cost > ledger_->cash()) {
-      finish(t, State::kCancelled);
+      set_state(t, State::kCancelled);
       journal_order_rejected(t, f.order, fmt::format("insufficient cash at fill: needs {}, has {}",
                                                      cost.to_string(), ledger_->cash().to_string()));
       return std::string("insufficient cash");
@@ -253,8 +241,7 @@ std::optional<std::string> TradeDesk::on_fill(const BrokerFill& f) {
     p.stop_loss = t.stop_loss;
     p.take_profit = t.take_profit;
     ledger_->open(p);
-    if (t.state == State::kPendingEntry) --pending_entries_;
-    t.state = State::kOpen;
+    set_state(t, State::kOpen);
     t.row = rows_.size();
     TradeRow row;
     row.trade_id = t.id;
@@ -283,7 +270,7 @@ std::optional<std::string> TradeDesk::on_fill(const BrokerFill& f) {
   if (f.order.order_id == t.stop_order) reason = "stop_loss";
   if (f.order.order_id == t.tp_order) reason = "take_profit";
   const ClosedPosition c = ledger_->close(t.id, f.price, f.fee, f.time);
-  finish(t, State::kClosed);
+  set_state(t, State::kClosed);
   TradeRow& row = rows_[t.row];
   row.closed = true;
   row.exit_time = f.time;
@@ -370,7 +357,7 @@ void TradeDesk::expire_entries() {
     }
     if (!why.empty() && broker_->cancel(t.entry_order)) {
       order_to_trade_.erase(t.entry_order);
-      finish(t, State::kCancelled);
+      set_state(t, State::kCancelled);
       journal_->entry(market_->time(), "ORDER_CANCELLED", ids_of(t))
           .integer("order_id", static_cast<std::int64_t>(t.entry_order))
           .str("reason", why)

@@ -98,7 +98,7 @@ class TradeDesk final : public ExecutionContext {
   const DeskCounters& counters() const { return counters_; }
   // The reason of the last reject_plan() (for summaries).
   const std::string& last_rejection() const { return last_rejection_; }
-  bool has_pending_entry() const;
+  bool has_pending_entry() const { return pending_entries_ > 0; }
   int price_scale() const { return market_->instrument().price_precision; }
   int quantity_scale() const { return market_->instrument().quantity_precision; }
 
@@ -144,11 +144,19 @@ class TradeDesk final : public ExecutionContext {
     return first_active_;
   }
   void process_live_bar();
-  // A trade is done for good: closed or cancelled (live_trades_ counts the others).
-  void finish(Trade& t, State done) {
-    if (t.state == State::kPendingEntry || t.state == State::kOpen) --live_trades_;
-    if (t.state == State::kPendingEntry) --pending_entries_;
-    t.state = done;
+  // A new trade, waiting for its entry (counted as live and pending).
+  Trade& new_trade() {
+    Trade& t = trades_.emplace_back();
+    t.index = trades_.size() - 1;
+    ++live_trades_, ++pending_entries_;
+    return t;
+  }
+  // Every change of a trade's state goes through here: the counts the per-bar tests read follow.
+  void set_state(Trade& t, State to) {
+    const auto live = [](State s) { return s == State::kPendingEntry || s == State::kOpen; };
+    if (live(t.state) && !live(to)) --live_trades_;
+    if (t.state == State::kPendingEntry && to != State::kPendingEntry) --pending_entries_;
+    t.state = to;
   }
   void fill_at_close();
   CausalIds ids_of(const Trade& t) const { return {t.opportunity, t.id, {}, t.scheduled}; }

@@ -27,7 +27,7 @@ bool Atr::process_block(ContextBlock& block) {
   double value = value_, prev = prev_close_;
   for (std::size_t k = j; k < n; ++k) {
     const Bar& b = bars[k];
-    const double tr = std::max({b.high - b.low, std::fabs(b.high - prev), std::fabs(b.low - prev)});
+    const double tr = true_range(b, prev);
     value = value + (tr - value) / period;
     out[k] = value;
     prev = b.close;

@@ -1,8 +1,6 @@
 #pragma once
-#include <algorithm>
-#include <cmath>
-
 #include "backend/api/worker.h"
+#include "plugins/common/true_range.h"
 
 namespace st::plugins {
 
@@ -18,7 +16,7 @@ class Atr final : public ContextWorker {
     const std::int64_t i = seen_++;
     double out = TradingContext::kNaN;
     if (i > 0) {
-      const double tr = std::max({b.high - b.low, std::fabs(b.high - prev_close_), std::fabs(b.low - prev_close_)});
+      const double tr = true_range(b, prev_close_);
       if (i <= period_) {
         sum_ += tr;
         if (i == period_) value_ = sum_ / static_cast<double>(period_), out = value_;

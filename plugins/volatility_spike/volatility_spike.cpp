@@ -22,9 +22,7 @@ void VolatilitySpike::bind(BindContext&) {
 
 void VolatilitySpike::process(const TradingContext& ctx, const LedgerView&, ThreatSink& out) {
   const Bar& b = ctx.bar();
-  // On the first bar prev_close_ is NaN: both gaps are NaN and std::max keeps the range.
-  const double tr =
-      std::max(b.high - b.low, std::max(std::fabs(b.high - prev_close_), std::fabs(b.low - prev_close_)));
+  const double tr = true_range(b, prev_close_);  // prev_close_ starts as NaN: the first bar's range
   prev_close_ = b.close;
   // The window holds the previous ranges: the decision comes first, then tr joins it. Most bars
   // are far below the threshold, and the running sum's error bound says so; the rest are

@@ -2,6 +2,7 @@
 #include <vector>
 
 #include "backend/api/worker.h"
+#include "plugins/common/true_range.h"
 #include "plugins/common/window_sum.h"
 
 namespace st::plugins {

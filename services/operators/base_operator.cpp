@@ -18,15 +18,8 @@ BaseOperator::BaseOperator(OperatorSettings settings, std::size_t workers, std::
     pool_ = std::make_unique<ThreadPool>(settings_.threads);
 }
 
-bool BaseOperator::runs_any(std::uint32_t event) const {
-  if (settings_.execution != ExecutionStrategy::kEventDriven || event == 0) return n_ > 0;
-  for (const std::uint32_t s : subscriptions_)
-    if ((s & event) != 0) return true;
-  return false;
-}
-
 std::vector<std::size_t> BaseOperator::order(std::uint32_t event) const {
-  if (pool_ && settings_.execution == ExecutionStrategy::kParallel)
+  if (pooled())
     throw Error(fmt::format("operator {}: a PARALLEL operator with threads has no order", settings_.operator_id));
   std::vector<std::size_t> workers;
   const bool filter = settings_.execution == ExecutionStrategy::kEventDriven && event != 0;

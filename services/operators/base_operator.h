@@ -45,12 +45,12 @@ class BaseOperator {
 
   const OperatorSettings& settings() const { return settings_; }
   std::size_t size() const { return n_; }
-  // Whether run(task, event) would run any worker at all.
-  bool runs_any(std::uint32_t event) const;
   // The workers run(task, event) calls on the calling thread, in order, when no task ends the
   // chain: for a caller that runs such tasks on every bar and resolves the set once (it depends
   // on the strategies and the subscriptions only). Not for a PARALLEL operator with a pool.
   std::vector<std::size_t> order(std::uint32_t event) const;
+  // Whether run() hands the workers to a thread pool (PARALLEL with threads and workers to share).
+  bool pooled() const { return pool_ != nullptr; }
 
   // Runs task(i) for the workers per the execution strategy (only those subscribed to `event`
   // when EVENT_DRIVEN; event = 0 means "every worker"). Returns the indices whose results count,
@@ -62,7 +62,7 @@ class BaseOperator {
   template <class Task>
   const std::vector<std::size_t>& run(Task&& task, std::uint32_t event = 0) {
     if (n_ == 0) return kept_;  // never filled when there are no workers
-    if (pool_ && settings_.execution == config::ExecutionStrategy::kParallel) {
+    if (pooled()) {
       // A copy goes to the pool: were `task` itself to escape, the loop below would reload its
       // captures from memory after every worker's call.
       auto pooled = task;

@@ -184,11 +184,13 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<BaseOperator> op_context_, op_opportunity_, op_threat_, op_planning_, op_execution_;
 
-  struct BarWorker {
-    ExecutionWorker* worker;
+  // A worker resolved for a per-bar loop, with the id its errors name.
+  template <class W>
+  struct Resolved {
+    W* worker;
     const std::string* id;
   };
-  std::vector<BarWorker> bar_workers_;  // op_execution_'s order for kOnBar
+  std::vector<Resolved<ExecutionWorker>> bar_workers_;  // op_execution_'s order for kOnBar
 
   // Context workers in blocks (ContextWorker::process_block): on the first batch of bars each
   // worker says whether it can; those that can compute every later batch ahead of its bars, and
@@ -198,11 +200,7 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   std::unique_ptr<ContextBlock> block_;
   bool blocks_decided_ = false, use_blocks_ = false;
   std::vector<ContextWorker*> block_workers_;
-  struct BarContextWorker {
-    ContextWorker* worker;
-    const std::string* id;
-  };
-  std::vector<BarContextWorker> bar_context_;
+  std::vector<Resolved<ContextWorker>> bar_context_;
   struct BlockColumn {
     ColumnId column;
     const double* values;
@@ -865,9 +863,7 @@ LinkSummary LinkRun::run() {
       if (equity_parquet) equity_parquet->add(ctx.time(), cash, equity_now, dd);
     };
     // Context workers may compute blocks of bars ahead (not with a pool: those run per bar).
-    const bool blocks = options_.context_blocks && op_context_->size() > 0 &&
-                        !(op_context_->settings().execution == config::ExecutionStrategy::kParallel &&
-                          op_context_->settings().threads > 1);
+    const bool blocks = options_.context_blocks && op_context_->size() > 0 && !op_context_->pooled();
     if (blocks) block_ = std::make_unique<ContextBlock>(context_schema_, BacktestEnvironment::kBatch);
     const auto on_batch = [&](std::span<const Bar> bars, std::int64_t first) { this->on_batch(bars, first); };
     s.bars = blocks ? env.run(on_bar, hook || outputs, on_batch) : env.run(on_bar, hook || outputs);

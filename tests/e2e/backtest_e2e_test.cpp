@@ -59,6 +59,16 @@ class BacktestE2E : public ::testing::Test {
   fs::path out_;
 };
 
+// A worker of a blueprint as the loader makes it from `plugin:`, `id:` and `params:`.
+config::WorkerConfig worker(const std::string& plugin, const std::string& id,
+                            const std::map<std::string, ParamValue>& params) {
+  config::WorkerConfig w;
+  w.plugin = plugin;
+  w.id = id;
+  for (const auto& [k, v] : params) w.params[k] = {v, {}};
+  return w;
+}
+
 std::size_t count(const std::vector<nlohmann::ordered_json>& j, const std::string& type) {
   std::size_t n = 0;
   for (const auto& e : j) n += e["event_type"] == type;
@@ -186,14 +196,7 @@ TEST_F(BacktestE2E, ContextBlocksGiveTheOutputsOfBarByBar) {
   auto cfg = config_;
   auto& context = cfg.blueprints.at(link("trend_synth").blueprint).context;
   const auto sma = [](const std::string& id, std::int64_t period, const std::string& source) {
-    config::WorkerConfig w;
-    w.plugin = "sma";
-    w.id = id;
-    w.params["period"] = {ParamValue{period}, {}};
-    w.params["source"] = {ParamValue{source}, {}};
-    w.params["summation"] = {ParamValue{std::string("exact")}, {}};
-    w.params["output"] = {ParamValue{id}, {}};
-    return w;
+    return worker("sma", id, {{"period", period}, {"source", source}, {"summation", std::string("exact")}, {"output", id}});
   };
   context.insert(context.begin(), sma("sma_first", 7, "close"));
   context.push_back(sma("sma_last", 300, "low"));
@@ -223,14 +226,10 @@ TEST_F(BacktestE2E, ContextBlocksGiveTheOutputsOfBarByBar) {
 // threat: detected once, cleared once with every bar it lasted counted.
 TEST_F(BacktestE2E, AHeldThreatIsDetectedOnceAndClearedWithItsBars) {
   auto cfg = config_;
-  config::WorkerConfig spike;
-  spike.plugin = "volatility_spike";
-  spike.id = "volatility_spike";
-  spike.params["period"] = {ParamValue{std::int64_t{20}}, {}};
-  spike.params["multiple"] = {ParamValue{2.5}, {}};
-  spike.params["hold_bars"] = {ParamValue{std::int64_t{6}}, {}};
-  spike.params["severity"] = {ParamValue{std::string("LOW")}, {}};
-  cfg.blueprints.at(link("trend_synth").blueprint).threat.push_back(spike);
+  cfg.blueprints.at(link("trend_synth").blueprint)
+      .threat.push_back(worker("volatility_spike", "volatility_spike",
+                               {{"period", std::int64_t{20}}, {"multiple", 2.5}, {"hold_bars", std::int64_t{6}},
+                                {"severity", std::string("LOW")}}));
   run("trend_synth", "held", &cfg);
   std::map<std::string, std::int64_t> open;  // threat id -> bars since detected
   std::size_t cleared = 0;
