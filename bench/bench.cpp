@@ -109,8 +109,20 @@ namespace {
 // what the blocks buy and to see that the results are the same.
 bool g_context_blocks = true;
 
+// CPU seconds of the process so far (every thread): in user space and in the kernel.
+struct CpuTimes {
+  double user = 0, kernel = 0;
+};
+CpuTimes cpu_times() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  const auto sec = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+  return {sec(u.ru_utime), sec(u.ru_stime)};
+}
+
 struct Result {
   double seconds = 0;
+  CpuTimes cpu;  // of the run: user space and kernel (the journal's writes)
   double steady_allocs_per_bar = 0;
   std::int64_t trades = 0;
   std::uint64_t journal = 0;
@@ -160,10 +172,13 @@ Result run_once(const st::config::ConfigSet& cfg, const st::PluginRegistry& regi
   // The previous run's outputs are removed before the clock starts: truncating its journal
   // (~470 MB at 10 M bars) when the run opens it took the kernel ~0.1 s of the timed run.
   std::filesystem::remove_all(std::filesystem::path(out) / link.name);
+  const CpuTimes c0 = cpu_times();
   const auto t0 = std::chrono::steady_clock::now();
   const auto s = st::run_link(cfg, registry, link, options);
   Result res;
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const CpuTimes c1 = cpu_times();
+  res.cpu = {c1.user - c0.user, c1.kernel - c0.kernel};
   res.steady_allocs_per_bar = b1 > b0 ? static_cast<double>(a1 - a0) / static_cast<double>(b1 - b0) : 0;
   res.trades = s.trades_closed + s.trades_open;
   res.journal = s.journal_entries;
@@ -186,6 +201,10 @@ void print_row(const std::string& name, std::vector<Result> results, std::int64_
   fmt::print("{:<18} {:>12.0f} {:>8.1f} {:>8.3f} {:>8} {:>10} {:>11.4f} {:>8.0f} MiB\n", name,
              static_cast<double>(bars) / med.seconds, med.seconds * 1e9 / static_cast<double>(bars), med.seconds,
              med.trades, med.journal, med.steady_allocs_per_bar, peak_rss_mib());
+  // The CPU time of the median run, split: the kernel's part is mostly the journal's writes.
+  const auto per_bar = [&](double s) { return s * 1e9 / static_cast<double>(bars); };
+  fmt::print("  {}: CPU per bar in the median run: {:.1f} ns user, {:.1f} ns kernel\n", name, per_bar(med.cpu.user),
+             per_bar(med.cpu.kernel));
 }
 
 // The 64 parameter sets of the sweep: EMA fast period x ATR stop multiple.
@@ -196,17 +215,6 @@ std::vector<std::vector<std::string>> sweep_sets() {
       sets.push_back({fmt::format("runs.reference.workforce.context[0].params.period={}", fast),
                       fmt::format("runs.reference.workforce.planning[1].params.stop_multiple={}", stop)});
   return sets;
-}
-
-// CPU seconds of the process so far (every thread): in user space and in the kernel.
-struct CpuTimes {
-  double user = 0, kernel = 0;
-};
-CpuTimes cpu_times() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  const auto sec = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
-  return {sec(u.ru_utime), sec(u.ru_stime)};
 }
 
 // A pass of the sweep: its wall-clock seconds and the CPU seconds it took, user and kernel.
