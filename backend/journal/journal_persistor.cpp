@@ -1,6 +1,8 @@
 #include "backend/journal/journal_persistor.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +15,8 @@ namespace st {
 
 namespace {
 constexpr std::size_t kBufferBytes = 1 << 20;
+// Disk space is reserved this far ahead of the journal's end (reserve_for).
+constexpr off_t kReserveBytes = 8 << 20;
 }
 
 JournalRepair repair_journal_tail(const std::string& path) {
@@ -109,12 +113,52 @@ FileJournalPersistor::~FileJournalPersistor() {
   } catch (...) {
     // Destructors must not throw; flush() reports errors to callers that ask.
   }
-  if (file_ != nullptr) std::fclose(file_);
+  if (file_ != nullptr) {
+    release_reserve();
+    std::fclose(file_);
+  }
   if (existing_ != nullptr) std::fclose(existing_);
+}
+
+void FileJournalPersistor::reserve_for(std::size_t bytes) {
+  if (!reserving_) return;
+  const int fd = ::fileno(file_);
+  if (reserved_ < 0) {  // the first write to this file: it ends where it ends now
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+      reserving_ = false;
+      return;
+    }
+    end_ = st.st_size;
+    reserved_ = end_;
+  }
+  const off_t need = end_ + static_cast<off_t>(bytes);
+  if (need > reserved_) {
+    const off_t len = std::max(kReserveBytes, need - reserved_);
+    // Not supported by the file system, or no space: write without a reserve (a write that
+    // then fails says why).
+    if (::fallocate(fd, FALLOC_FL_KEEP_SIZE, reserved_, len) != 0) {
+      reserving_ = false;
+      return;
+    }
+    reserved_ += len;
+  }
+  end_ = need;
+}
+
+void FileJournalPersistor::release_reserve() {
+  if (reserved_ < 0 || std::fflush(file_) != 0) return;
+  // Truncating to the size the file has frees the blocks reserved past its end.
+  struct stat st {};
+  const int fd = ::fileno(file_);
+  // (Should that fail, the reserve only costs disk space.)
+  if (::fstat(fd, &st) == 0 && st.st_size < reserved_ && ::ftruncate(fd, st.st_size) != 0) reserving_ = false;
+  reserved_ = -1;
 }
 
 void FileJournalPersistor::write_out() {
   if (buffer_.empty() || file_ == nullptr) return;
+  reserve_for(buffer_.size());
   const std::size_t n = std::fwrite(buffer_.data(), 1, buffer_.size(), file_);
   const bool ok = n == buffer_.size() && std::fflush(file_) == 0;
   buffer_.clear();

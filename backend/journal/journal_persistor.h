@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <sys/types.h>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,6 +66,16 @@ class FileJournalPersistor final : public IJournalPersistor {
 
  private:
   void write_out();
+  // Disk space for the journal is reserved ahead of its end, kReserveBytes at a time (fallocate,
+  // keeping the file's size): on ext4 a write into reserved space skips the block reservation it
+  // otherwise makes page by page, ~40 % of the kernel's time for a journal (83 MB: 17.4 ->
+  // 10.6 ms). The file's size stays that of the lines written, so a crash leaves no padding in
+  // it; closing releases what was reserved past the end.
+  void reserve_for(std::size_t bytes);
+  void release_reserve();
+  bool reserving_ = true;
+  off_t reserved_ = -1;  // the reserve's end; -1 before the first write
+  off_t end_ = 0;        // the file's size once the buffer is written
   bool verify(std::string_view line);  // true: the line was on disk already
   std::string path_;
   SyncPolicy policy_;

@@ -9,6 +9,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "backend/core/diagnostics.h"
 #include "backend/core/random.h"
 #include "backend/journal/integrity.h"
@@ -285,6 +289,49 @@ std::string slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
+
+// Disk space is reserved ahead of the journal's end (fallocate, the file's size unchanged) and
+// released when it closes; an appended journal starts its reserve at its old end.
+TEST(FileJournalPersistor, ReservesSpaceAheadWithoutChangingTheSizeAndReleasesIt) {
+  const std::string path = std::string(ST_BINARY_DIR) + "/journal_reserve.jsonl";
+  const auto stat_of = [&] {
+    struct stat st {};
+    EXPECT_EQ(::stat(path.c_str(), &st), 0);
+    return st;
+  };
+  const std::string line = "{\"x\":\"" + std::string(92, 'x') + "\"}\n";  // 100 bytes, an entry
+  std::size_t written = 0;
+  {
+    FileJournalPersistor out(path, SyncPolicy::kBatched);
+    for (int i = 0; i < 30000; ++i) out.append(line), written += line.size();  // 3 MB: a few writes
+    out.flush();
+    const auto st = stat_of();
+    EXPECT_EQ(static_cast<std::size_t>(st.st_size), written);  // no padding a crash could leave
+    // Where the file system can reserve (a probe file says), the journal must have.
+    const std::string probe = path + ".probe";
+    const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const bool can_reserve = fd >= 0 && ::fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 1 << 20) == 0;
+    if (fd >= 0) ::close(fd);
+    std::filesystem::remove(probe);
+    if (!can_reserve) GTEST_SKIP() << "this file system cannot reserve space (fallocate)";
+    EXPECT_GE(static_cast<std::size_t>(st.st_blocks) * 512, written + (1u << 20)) << "no space reserved ahead";
+  }
+  auto st = stat_of();
+  EXPECT_EQ(static_cast<std::size_t>(st.st_size), written);
+  EXPECT_LT(static_cast<std::size_t>(st.st_blocks) * 512, written + 65536) << "the reserve was not released";
+  {
+    FileJournalPersistor out(path, SyncPolicy::kBatched, JournalOpen::kAppend);
+    out.append(line);
+    out.flush();
+    EXPECT_EQ(static_cast<std::size_t>(stat_of().st_size), written + line.size());
+  }
+  st = stat_of();
+  EXPECT_EQ(static_cast<std::size_t>(st.st_size), written + line.size());
+  EXPECT_LT(static_cast<std::size_t>(st.st_blocks) * 512, written + 65536);
+  EXPECT_EQ(slurp(path).substr(written), line);
+  std::filesystem::remove(path);
+}
+
 
 TEST(JournalRepair, CutsATornLastLineAndLeavesAWholeJournalAlone) {
   const std::string path = std::string(ST_BINARY_DIR) + "/journal_repair.jsonl";
