@@ -218,23 +218,38 @@ TEST(StrategyJournal, RepeatedNumbersReadAsWrittenAfresh) {
   }
 }
 
-// Ids repeated across entries (served from the last few written) read as their own text, through
-// fills, hits and evictions, and a nil id is null wherever it appears.
+// Ids repeated across entries (served from the last few written, one by one and as the four
+// fields together) read as their own text, through fills, hits and evictions, and a nil id is
+// null wherever it appears.
 TEST(StrategyJournal, RepeatedIdsReadAsTheirOwnText) {
   std::vector<Uuid> ids;
   for (std::uint64_t k = 1; k <= 6; ++k) ids.push_back(Uuid{k * 0x1111111111111111ULL, ~k});
   ids.push_back(Uuid{ids[0].hi, ids[0].lo + 1});  // differs from the first in its last bits only
-  const std::size_t order[] = {0, 1, 0, 2, 3, 4, 5, 0, 6, 1, 0, 6};
+  ids.push_back(Uuid{});                           // nil
+  const std::size_t order[] = {0, 1, 0, 2, 3, 7, 4, 5, 0, 6, 1, 0, 6, 7, 7, 1};
+  const std::size_t n_entries = std::size(order) - 1;
+  const auto ids_of = [&](std::size_t n) {
+    const std::size_t a = order[n % n_entries], b = order[n % n_entries + 1];
+    // The threat and scheduled ids vary with the entry too: a quadruple differs from one that
+    // shares its first two ids.
+    return CausalIds{OpportunityId{ids[a]}, TradeId{ids[b]}, ThreatId{n % 3 == 0 ? Uuid{} : ids[b]},
+                     ScheduledId{n % 2 == 0 ? Uuid{} : ids[a]}};
+  };
   MemoryJournalPersistor out;
   StrategyJournal j(out);
-  for (std::size_t n = 0; n + 1 < std::size(order); ++n)
-    j.entry(Timestamp{}, "X", {OpportunityId{ids[order[n]]}, TradeId{ids[order[n + 1]]}, {}, {}}).commit();
-  for (std::size_t n = 0; n + 1 < std::size(order); ++n) {
-    const auto e = journal::parse_journal(out.lines()[n], "mem")[0];
-    EXPECT_EQ(e["opportunity_id"], ids[order[n]].to_string()) << "entry " << n;
-    EXPECT_EQ(e["trade_id"], ids[order[n + 1]].to_string()) << "entry " << n;
-    EXPECT_TRUE(e["threat_id"].is_null());
-    EXPECT_TRUE(e["scheduled_id"].is_null());
+  // Twice through the list, once with each entry repeated: every kind of hit and miss.
+  std::vector<std::size_t> sequence;
+  for (std::size_t n = 0; n < n_entries; ++n) sequence.push_back(n);
+  for (std::size_t n = 0; n < n_entries; ++n) sequence.push_back(n), sequence.push_back(n);
+  for (std::size_t n : sequence) j.entry(Timestamp{}, "X", ids_of(n)).commit();
+  const auto text = [](const Uuid& id) { return id.is_nil() ? nlohmann::ordered_json() : nlohmann::ordered_json(id.to_string()); };
+  for (std::size_t k = 0; k < sequence.size(); ++k) {
+    const auto e = journal::parse_journal(out.lines()[k], "mem")[0];
+    const CausalIds want = ids_of(sequence[k]);
+    EXPECT_EQ(e["opportunity_id"], text(want.opportunity.value)) << "entry " << k;
+    EXPECT_EQ(e["trade_id"], text(want.trade.value)) << "entry " << k;
+    EXPECT_EQ(e["threat_id"], text(want.threat.value)) << "entry " << k;
+    EXPECT_EQ(e["scheduled_id"], text(want.scheduled.value)) << "entry " << k;
   }
 }
 
