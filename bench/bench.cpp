@@ -108,6 +108,8 @@ namespace {
 // --no-context-blocks: every context worker on every bar (RunOptions::context_blocks), to measure
 // what the blocks buy and to see that the results are the same.
 bool g_context_blocks = true;
+// The clock measured before the runs (clock_ghz), for the rows' cycles per bar.
+double g_clock_ghz = 0;
 
 // CPU seconds of the process so far (every thread): in user space and in the kernel.
 struct CpuTimes {
@@ -188,6 +190,29 @@ Result run_once(const st::config::ConfigSet& cfg, const st::PluginRegistry& regi
   return res;
 }
 
+// The core's clock as this process sees it, in GHz: the best of five timings of a chain of
+// dependent one-cycle additions. On a virtual machine the clock a core gets varies with the host's
+// load (this one's from ~2.7 to ~3.7 GHz between sessions), and times per bar with it; the figure
+// is printed with the results, so that runs can be compared in cycles. 0 where it cannot be taken.
+double clock_ghz() {
+#if defined(__x86_64__)
+  constexpr std::uint64_t kAdds = 100'000'000;
+  double best = 1e9;
+  for (int r = 0; r < 5; ++r) {
+    std::uint64_t x = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (std::uint64_t i = 0; i < kAdds; i += 8)
+      asm volatile("add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\t"
+                   "add $1, %0\n\tadd $1, %0\n\tadd $1, %0\n\tadd $1, %0"
+                   : "+r"(x));
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return static_cast<double>(kAdds) / best / 1e9;
+#else
+  return 0;
+#endif
+}
+
 // The link of a workload by name (bench/config/operation.yaml).
 const st::config::StrategyLinkConfig& link_named(const st::config::ConfigSet& cfg, const std::string& name) {
   for (const auto& l : cfg.operations.at(0).strategy_links)
@@ -203,8 +228,12 @@ void print_row(const std::string& name, std::vector<Result> results, std::int64_
              med.trades, med.journal, med.steady_allocs_per_bar, peak_rss_mib());
   // The CPU time of the median run, split: the kernel's part is mostly the journal's writes.
   const auto per_bar = [&](double s) { return s * 1e9 / static_cast<double>(bars); };
-  fmt::print("  {}: CPU per bar in the median run: {:.1f} ns user, {:.1f} ns kernel\n", name, per_bar(med.cpu.user),
+  fmt::print("  {}: CPU per bar in the median run: {:.1f} ns user, {:.1f} ns kernel", name, per_bar(med.cpu.user),
              per_bar(med.cpu.kernel));
+  if (g_clock_ghz > 0)
+    fmt::print("; {:.0f} cycles per bar at {:.2f} GHz", med.seconds * 1e9 / static_cast<double>(bars) * g_clock_ghz,
+               g_clock_ghz);
+  fmt::print("\n");
 }
 
 // The 64 parameter sets of the sweep: EMA fast period x ATR stop multiple.
@@ -330,6 +359,8 @@ int main(int argc, char** argv) {
   }
   fmt::print("s1mpletrader-bench: {} one-minute bars (seed {}), {} run(s) per workload, single-threaded\n", bars,
              synth.seed, runs);
+  g_clock_ghz = clock_ghz();
+  if (g_clock_ghz > 0) fmt::print("clock before the runs: {:.2f} GHz (a chain of dependent additions)\n", g_clock_ghz);
   fmt::print("{:<18} {:>12} {:>8} {:>8} {:>8} {:>10} {:>11} {:>12}\n", "workload", "bars/s", "ns/bar", "seconds",
              "trades", "journal", "allocs/bar", "peak RSS");
   std::vector<std::pair<std::string, Result>> quiet;
@@ -415,5 +446,6 @@ int main(int argc, char** argv) {
   if (!series.empty())
     fmt::print("(median of {} run(s); the in-memory series itself takes {:.0f} MiB of the RSS)\n", runs,
                static_cast<double>(series.size() * sizeof(st::Bar)) / 1048576.0);
+  if (g_clock_ghz > 0) fmt::print("clock after the runs: {:.2f} GHz\n", clock_ghz());
   return 0;
 }

@@ -1,0 +1,20 @@
+#!/bin/bash
+# The benchmark's smoke test (ctest bench.smoke): every workload at the smallest size, and what the
+# documented command promises is in its output — a row per workload with its CPU split and cycles,
+# zero allocations on quiet bars, the sweep's identical results. Usage: smoke_test.sh BENCH OUTDIR
+set -euo pipefail
+bench=$1 out=$2
+rm -rf "$out"
+text=$("$bench" --bars 100000 --runs 1 --sweep-bars 100000 --threads 2 --out "$out")
+echo "$text"
+fail() { echo "bench.smoke: $1" >&2; exit 1; }
+for w in feed pipeline reference reference-parquet reference-pq-plain; do
+  grep -Eq "^$w +[0-9]+ +[0-9.]+ " <<<"$text" || fail "no row for $w"
+  grep -Eq "^  $w: CPU per bar in the median run: [0-9.]+ ns user, [0-9.]+ ns kernel" <<<"$text" || fail "no CPU split for $w"
+done
+for w in feed pipeline reference; do
+  grep -Eq "^  $w: [0-9]+ quiet bars .*, 0 allocations on them" <<<"$text" || fail "$w allocates on quiet bars"
+done
+grep -q "results identical: yes" <<<"$text" || fail "the sweep's results differ between 1 and 2 threads"
+grep -Eq "speed-up x[0-9.]+" <<<"$text" || fail "no sweep speed-up"
+rm -rf "$out"
