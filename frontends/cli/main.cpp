@@ -176,6 +176,7 @@ int main(int argc, char** argv) {
       "bench", "The reproducible benchmark (docs/PERFORMANCE.md); arguments go to s1mpletrader-bench (--help)");
   bench->allow_extras();
   bench->prefix_command();
+  bench->set_help_flag();  // --help goes to s1mpletrader-bench, which lists its options
   st::DataCommandArgs data_args;
   auto* import_cmd = data_cmd->add_subcommand("import", "Convert a data file (CSV dialects, freqtrade JSON) to Parquet or CSV");
   import_cmd->add_option("input", data_args.input, "Input file")->required();
