@@ -209,12 +209,20 @@ char* put(char* q, const char (&literal)[N]) {
 }  // namespace
 
 EntryWriter StrategyJournal::entry(Timestamp t, JsonKey event_type, const CausalIds& ids) {
-  open_ = true;  // an entry left uncommitted (e.g. by an exception) is simply dropped
-  line_.clear();
+  // The line is built where the persistor will write it from, when it lets us; else in line_.
+  // An entry left uncommitted (e.g. by an exception) is simply dropped: the next one starts over
+  // it (line_in_place drops what followed the last committed line).
+  if (journal::Line* in_place = out_->line_in_place()) {
+    current_ = in_place;
+  } else {
+    current_ = &line_;
+    line_.clear();
+  }
+  journal::Line& line = *current_;
   // The common fields in one piece of room: every part is a literal, a bounded text (seq <= 20
   // digits, time <= 32, ids 38 or "null") or the event type, escaped if it is not a checked literal.
   const std::string_view time = times_.get(t.ns, [&](char* out) { return out + iso_.write(t, out); });
-  char* q = line_.room(320 + journal::json_string_room(event_type.view().size()));
+  char* q = line.room(320 + journal::json_string_room(event_type.view().size()));
   q = put(q, "{\"seq\":");
   q = std::to_chars(q, q + 24, seq_ + 1).ptr;
   q = put(q, ",\"timestamp\":\"");
@@ -232,7 +240,7 @@ EntryWriter StrategyJournal::entry(Timestamp t, JsonKey event_type, const Causal
   q = put_id(put(q, ",\"trade_id\":"), ids.trade.value);
   q = put_id(put(q, ",\"threat_id\":"), ids.threat.value);
   q = put_id(put(q, ",\"scheduled_id\":"), ids.scheduled.value);
-  line_.end_at(q);
+  line.end_at(q);
   return EntryWriter(*this);
 }
 
@@ -259,13 +267,13 @@ char* StrategyJournal::put_id(char* q, const Uuid& id) {
 }
 
 void StrategyJournal::commit_line() {
-  line_ += "}\n";
+  *current_ += "}\n";
   ++seq_;
-  open_ = false;
-  out_->append(line_.view());
+  if (current_ == &line_) out_->append(line_.view());
+  else out_->commit_in_place();
 }
 
-EntryWriter::EntryWriter(StrategyJournal& journal) : journal_(&journal), out_(&journal.line_) {
+EntryWriter::EntryWriter(StrategyJournal& journal) : journal_(&journal), out_(journal.current_) {
   stack_[0] = kHasMembers;  // the entry object already has its common fields
   depth_ = 1;
 }

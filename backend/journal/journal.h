@@ -20,6 +20,7 @@
 #include "backend/core/ids.h"
 #include "backend/core/time.h"
 #include "backend/journal/journal_persistor.h"
+#include "backend/journal/line.h"
 
 namespace st {
 
@@ -33,42 +34,6 @@ struct CausalIds {
 class StrategyJournal;
 
 namespace journal {
-// The text of one journal line being built: a plain growable byte buffer whose appends are
-// inline (one capacity compare and a copy), cleared and reused for every entry. (std::string's
-// appends go through out-of-line library calls; a line takes 10-30 of them.)
-class Line {
- public:
-  void clear() { size_ = 0; }
-  std::size_t size() const { return size_; }
-  std::string_view view() const { return {data_.data(), size_}; }
-  void push_back(char c) {
-    if (size_ == data_.size()) grow(1);
-    data_[size_++] = c;
-  }
-  void append(const char* p, std::size_t n) {
-    if (data_.size() - size_ < n) grow(n);
-    std::memcpy(data_.data() + size_, p, n);
-    size_ += n;
-  }
-  void append(const char* first, const char* last) { append(first, static_cast<std::size_t>(last - first)); }
-  Line& operator+=(std::string_view s) {
-    append(s.data(), s.size());
-    return *this;
-  }
-  // Room for `n` more bytes, written through the returned pointer; then end_at(one past the
-  // last byte written). One capacity check for a whole field instead of one per piece.
-  char* room(std::size_t n) {
-    if (data_.size() - size_ < n) grow(n);
-    return data_.data() + size_;
-  }
-  void end_at(const char* end) { size_ = static_cast<std::size_t>(end - data_.data()); }
-
- private:
-  void grow(std::size_t n) { data_.resize(std::max(data_.size() * 2, std::max<std::size_t>(size_ + n, 512))); }
-  std::vector<char> data_;
-  std::size_t size_ = 0;
-};
-
 // Room a shortest number's text needs (write_shortest below).
 inline constexpr std::size_t kMaxShortest = 48;
 
@@ -239,8 +204,8 @@ class StrategyJournal {
   char* put_id(char* q, const Uuid& id);  // "the id" or null; 38 bytes of room
   IJournalPersistor* out_;
   std::uint64_t seq_ = 0;
-  journal::Line line_;
-  bool open_ = false;
+  journal::Line line_;  // the line, for a persistor that takes lines through append()
+  journal::Line* current_ = &line_;  // where the entry being built is: line_ or the persistor's buffer
   journal::RecentTexts<std::int64_t, 1, 32> times_;                       // format_iso: <= 32 bytes
   IsoTimeWriter iso_;
   journal::RecentTexts<std::uint64_t, 4, journal::kMaxShortest> numbers_;  // by the double's bits

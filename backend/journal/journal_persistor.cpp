@@ -14,7 +14,6 @@
 namespace st {
 
 namespace {
-constexpr std::size_t kBufferBytes = 1 << 20;
 // Disk space is reserved this far ahead of the journal's end (reserve_for).
 constexpr off_t kReserveBytes = 8 << 20;
 }
@@ -76,7 +75,7 @@ FileJournalPersistor::FileJournalPersistor(std::string path, SyncPolicy policy, 
     file_ = std::fopen(path_.c_str(), open == JournalOpen::kAppend ? "ab" : "wb");
     if (file_ == nullptr) throw Error(fmt::format("{}: cannot open journal: {}", path_, std::strerror(errno)));
   }
-  buffer_.reserve(kBufferBytes + 4096);
+  buffer_.reserve(kBufferBytes + 4096);  // a line or two more than the threshold
 }
 
 bool FileJournalPersistor::verify(std::string_view line) {
@@ -157,12 +156,25 @@ void FileJournalPersistor::release_reserve() {
 }
 
 void FileJournalPersistor::write_out() {
-  if (buffer_.empty() || file_ == nullptr) return;
-  reserve_for(buffer_.size());
-  const std::size_t n = std::fwrite(buffer_.data(), 1, buffer_.size(), file_);
-  const bool ok = n == buffer_.size() && std::fflush(file_) == 0;
-  buffer_.clear();
+  if (committed_ == 0 || file_ == nullptr) return;
+  reserve_for(committed_);
+  const std::size_t n = std::fwrite(buffer_.data(), 1, committed_, file_);
+  const bool ok = n == committed_ && std::fflush(file_) == 0;
+  // An entry being built when a flush comes (an exception on its way up) stays behind the lines.
+  const std::size_t rest = buffer_.size() - committed_;
+  if (rest > 0) std::memmove(buffer_.data(), buffer_.data() + committed_, rest);
+  buffer_.truncate(rest);
+  committed_ = 0;
   if (!ok) throw Error(fmt::format("{}: cannot write journal: {}", path_, std::strerror(errno)));
+}
+
+void FileJournalPersistor::line_done() {
+  if (policy_ == SyncPolicy::kEveryEntry) {
+    write_out();
+    ::fsync(::fileno(file_));
+  } else if (committed_ >= kBufferBytes) {
+    write_out();
+  }
 }
 
 bool FileJournalPersistor::old_lines_remain() {
@@ -175,13 +187,10 @@ bool FileJournalPersistor::old_lines_remain() {
 
 void FileJournalPersistor::append(std::string_view line) {
   if (existing_ != nullptr && verify(line)) return;
-  buffer_.append(line);
-  if (policy_ == SyncPolicy::kEveryEntry) {
-    write_out();
-    ::fsync(::fileno(file_));
-  } else if (buffer_.size() >= kBufferBytes) {
-    write_out();
-  }
+  buffer_.truncate(committed_);
+  buffer_ += line;
+  committed_ = buffer_.size();
+  line_done();
 }
 
 void FileJournalPersistor::flush() {

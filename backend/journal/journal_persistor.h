@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "backend/journal/line.h"
+
 namespace st {
 
 class IJournalPersistor {
@@ -18,6 +20,12 @@ class IJournalPersistor {
   virtual void append(std::string_view line) = 0;
   // Everything appended so far reaches the file (and, for kEveryEntry, the disk).
   virtual void flush() = 0;
+  // A persistor may let the journal build its next line in place, at the end of the persistor's
+  // own buffer (no copy per line): line_in_place() returns that buffer with whatever followed
+  // the last committed line dropped (an entry left unfinished), and commit_in_place() says that
+  // the buffer now ends with one more complete line. nullptr: lines come through append().
+  virtual journal::Line* line_in_place() { return nullptr; }
+  virtual void commit_in_place() {}
 };
 
 // kBatched: buffered, flushed when the buffer fills and at flush() — for backtests, where a
@@ -54,6 +62,16 @@ class FileJournalPersistor final : public IJournalPersistor {
 
   void append(std::string_view line) override;
   void flush() override;
+  // In place except while kResume verifies old lines (those go through append).
+  journal::Line* line_in_place() override {
+    if (existing_ != nullptr) return nullptr;
+    buffer_.truncate(committed_);
+    return &buffer_;
+  }
+  void commit_in_place() override {
+    committed_ = buffer_.size();
+    if (policy_ == SyncPolicy::kEveryEntry || committed_ >= kBufferBytes) line_done();
+  }
   // Written and fsync'ed, whatever the policy (checkpoints).
   void sync();
   const std::string& path() const { return path_; }
@@ -65,6 +83,10 @@ class FileJournalPersistor final : public IJournalPersistor {
   bool old_lines_remain();
 
  private:
+  // Lines are written when kBufferBytes of them are buffered (kBatched) or one by one (kEveryEntry).
+  static constexpr std::size_t kBufferBytes = 1 << 20;
+  void line_done();  // what a committed line leads to: written, fsync'ed per the policy
+  // Writes the committed lines; bytes after them (an entry being built) stay in the buffer.
   void write_out();
   // Disk space for the journal is reserved ahead of its end, kReserveBytes at a time (fallocate,
   // keeping the file's size): on ext4 a write into reserved space skips the block reservation it
@@ -81,7 +103,8 @@ class FileJournalPersistor final : public IJournalPersistor {
   SyncPolicy policy_;
   std::FILE* file_ = nullptr;
   std::FILE* existing_ = nullptr;  // kResume: the old lines, read while verifying
-  std::string buffer_;
+  journal::Line buffer_;
+  std::size_t committed_ = 0;  // buffer_'s bytes up to the end of the last complete line
   std::string old_line_;
   JournalRepair repair_;
   std::uint64_t verified_ = 0;
