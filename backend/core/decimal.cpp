@@ -130,10 +130,19 @@ Decimal Decimal::normalized() const {
 Decimal Decimal::from_double_exact(double v, int max_scale) {
   check_scale(max_scale);
   if (!std::isfinite(v)) throw Error(fmt::format("cannot convert {} to a decimal", v));
-  const std::string text = fmt::format("{}", v);
-  Decimal d = text.find_first_of("eE") == std::string::npos ? parse(text) : from_double(v, max_scale);
-  if (d.scale() > max_scale) d = d.rescale(max_scale);
-  return d.normalized();  // drop the trailing zeros of the exponent path
+  if (v == 0) return Decimal(0, 0);
+  // The digits of the shortest round-trip text (fmt's "{}", Python's repr) without the text: in
+  // fixed notation (a leading digit at 10^-4 .. 10^15) they are the decimal itself. Tiny or huge
+  // values, and those with more than kMaxScale decimals, are rounded to max_scale from the
+  // double.
+  const ShortestDecimal s = shortest_decimal(v);
+  const int lead = decimal_digits(s.significand) - 1 + s.exponent;
+  const auto sig = static_cast<std::int64_t>(s.significand);  // < 10^17
+  if (lead < -4 || lead >= 16 || -s.exponent > kMaxScale) return from_double(v, max_scale).normalized();
+  Decimal d = s.exponent >= 0 ? Decimal(sig * kPow10[s.exponent], 0) : Decimal(sig, -s.exponent);
+  if (v < 0) d = -d;
+  if (d.scale() > max_scale) d = d.rescale(max_scale).normalized();
+  return d;
 }
 
 Decimal Decimal::parse(std::string_view text, int scale) {

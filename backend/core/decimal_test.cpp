@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "backend/core/diagnostics.h"
 #include "backend/core/random.h"
@@ -93,6 +95,62 @@ TEST(Decimal, FromDoubleExactKeepsTheDataDecimals) {
   EXPECT_EQ(Decimal::from_double_exact(0.00001234).to_string(), "0.00001234");  // exponent text path
   EXPECT_EQ(Decimal::from_double_exact(42000).scale(), 0);
   EXPECT_EQ(Decimal::from_double_exact(1.0 / 3.0, 6).to_string(), "0.333333");
+  EXPECT_EQ(Decimal::from_double_exact(-0.0).to_string(), "0");
+  EXPECT_EQ(Decimal::from_double_exact(-2.5e-3).to_string(), "-0.0025");
+  EXPECT_EQ(Decimal::from_double_exact(1234567890123456.0).to_string(), "1234567890123456");  // fixed up to 10^16
+  EXPECT_EQ(Decimal::from_double_exact(1e16, 2).to_string(), "10000000000000000");  // exponent text: 1e+16
+  EXPECT_THROW((void)Decimal::from_double_exact(1e16), Error);  // 10^16 at 12 places does not fit 64 bits
+  // More than 18 decimals in the shortest text (it used to be refused as not fitting): rounded.
+  EXPECT_EQ(Decimal::from_double_exact(0.00012345678901234567).to_string(), "0.000123456789");
+  EXPECT_EQ(Decimal::from_double_exact(0.00012345678901234567, 18).to_string(), "0.000123456789012346");
+  EXPECT_THROW((void)Decimal::from_double_exact(std::nan("")), Error);
+  EXPECT_THROW((void)Decimal::from_double_exact(1.5, 19), Error);
+}
+
+// from_double_exact reads the shortest digits without their text: on random prices, random
+// doubles of every magnitude it takes in fixed notation and around, both signs, every max_scale,
+// the result is the one of the shortest round-trip text (fmt's "{}") parsed, rounded to max_scale
+// when longer; texts in exponent notation or with more than 18 decimals are rounded from the
+// double.
+TEST(Decimal, FromDoubleExactEqualsTheShortestTextParsed) {
+  const auto by_text = [](double v, int max_scale) {
+    const std::string text = fmt::format("{}", v);
+    const auto dot = text.find('.');
+    const bool exponent = text.find_first_of("eE") != std::string::npos;
+    const bool too_long = dot != std::string::npos && text.size() - dot - 1 > Decimal::kMaxScale;
+    Decimal d = exponent || too_long ? Decimal::from_double(v, max_scale) : Decimal::parse(text);
+    if (d.scale() > max_scale) d = d.rescale(max_scale);
+    return d.normalized();
+  };
+  Xoshiro256 rng(11);
+  int fixed = 0;
+  for (int i = 0; i < 300000; ++i) {
+    double v;
+    switch (i % 4) {
+      case 0: v = static_cast<double>(rng.next() % 1000000000) / Decimal::kPow10d[rng.next() % 9]; break;  // prices
+      case 1: v = rng.uniform() * std::pow(10.0, static_cast<double>(rng.next() % 26) - 8); break;  // 1e-8 .. 1e17
+      case 2: v = static_cast<double>(rng.next() % 100000) * std::pow(10.0, static_cast<double>(rng.next() % 24) - 6);
+        break;  // few digits, large exponents
+      default: {  // a random double with an exponent around 10^-5 .. 10^17
+        const std::uint64_t bits = (rng.next() & ((1ULL << 52) - 1)) | ((1006 + rng.next() % 53) << 52);
+        v = std::bit_cast<double>(bits);
+      }
+    }
+    if (rng.next() % 3 == 0) v = -v;
+    const int max_scale = static_cast<int>(rng.next() % (Decimal::kMaxScale + 1));
+    std::optional<Decimal> want;
+    try {
+      want = by_text(v, max_scale);
+    } catch (const Error&) {  // too large for max_scale places
+      ASSERT_THROW((void)Decimal::from_double_exact(v, max_scale), Error) << fmt::format("{} at {}", v, max_scale);
+      continue;
+    }
+    const Decimal got = Decimal::from_double_exact(v, max_scale);
+    ASSERT_EQ(got.raw(), want->raw()) << fmt::format("{} at max_scale {}", v, max_scale);
+    ASSERT_EQ(got.scale(), want->scale()) << fmt::format("{} at max_scale {}", v, max_scale);
+    fixed += fmt::format("{}", v).find('e') == std::string::npos;
+  }
+  EXPECT_GT(fixed, 200000);  // most values take the fixed-notation path
 }
 }  // namespace
 }  // namespace st

@@ -11,8 +11,8 @@ constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8
                              1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 }  // namespace
 
-ShortestDigits shortest_digits(double value) {
-  ShortestDigits d;
+ShortestDecimal shortest_decimal(double value) {
+  ShortestDecimal d;
   const double a = std::fabs(value);
   std::uint64_t sig;
   // Short decimals first (prices, sizes, round ratios): below 2^51 / 10^8, a value that some
@@ -26,16 +26,24 @@ ShortestDigits shortest_digits(double value) {
   const double r = a < 0x1p51 / kScale ? (a * kScale + 0x1p52) - 0x1p52 : 0;  // rounded to an integer
   if (r != 0 && r / kScale == a) {
     sig = static_cast<std::uint64_t>(r);
-    d.exp = -8;
+    d.exponent = -8;
   } else {
     const auto dec = fmt::detail::dragonbox::to_decimal(a);
     sig = dec.significand;
-    d.exp = dec.exponent;  // value = sig * 10^exp, sig < 10^17
+    d.exponent = dec.exponent;  // value = sig * 10^exponent, sig < 10^17
   }
-  while (sig % 10000 == 0) sig /= 10000, d.exp += 4;  // a price's 10^8 path leaves 4-7 zeros
-  while (sig % 10 == 0) sig /= 10, ++d.exp;
-  d.n = decimal_digits(sig);
-  write_digits_backwards(d.digits + d.n, sig, d.n);
+  while (sig % 10000 == 0) sig /= 10000, d.exponent += 4;  // a price's 10^8 path leaves 4-7 zeros
+  while (sig % 10 == 0) sig /= 10, ++d.exponent;
+  d.significand = sig;
+  return d;
+}
+
+ShortestDigits shortest_digits(double value) {
+  const ShortestDecimal s = shortest_decimal(value);
+  ShortestDigits d;
+  d.exp = s.exponent;
+  d.n = decimal_digits(s.significand);
+  write_digits_backwards(d.digits + d.n, s.significand, d.n);
   return d;
 }
 

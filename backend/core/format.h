@@ -57,9 +57,16 @@ inline void write_digits_backwards(char* end, std::uint64_t v, int k) {
   if (k == 1) end[-1] = static_cast<char>('0' + w % 10);
 }
 
-// The shortest decimal digits that read back to |value| (finite, non-zero; Dragonbox, from fmt):
-// |value| = digits[0..n) * 10^exp, no trailing zeros. digits has room past n (callers may copy
-// fixed-size blocks); the bytes after n are zero.
+// The shortest decimal that reads back to |value| (finite, non-zero; Dragonbox, from fmt):
+// |value| = significand * 10^exponent, significand < 10^17 without trailing zeros.
+struct ShortestDecimal {
+  std::uint64_t significand = 0;
+  int exponent = 0;
+};
+ShortestDecimal shortest_decimal(double value);
+
+// The same as digits: |value| = digits[0..n) * 10^exp, no trailing zeros. digits has room past n
+// (callers may copy fixed-size blocks); the bytes after n are zero.
 struct ShortestDigits {
   char digits[40] = {};
   int n = 0;
