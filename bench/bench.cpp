@@ -192,7 +192,7 @@ Result run_once(const st::config::ConfigSet& cfg, const st::PluginRegistry& regi
 
 // The core's clock as this process sees it, in GHz: the best of five timings of a chain of
 // dependent one-cycle additions. On a virtual machine the clock a core gets varies with the host's
-// load (this one's from ~2.7 to ~3.7 GHz between sessions), and times per bar with it; the figure
+// load (this one's from ~2.6 to ~3.7 GHz between sessions), and times per bar with it; the figure
 // is printed with the results, so that runs can be compared in cycles. 0 where it cannot be taken.
 double clock_ghz() {
 #if defined(__x86_64__)
