@@ -7,7 +7,9 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <span>
 #include <string>
@@ -67,11 +69,8 @@ class TradingContext {
     ++index_;
     bar_ = bar;
     double* const row = data_.data() + ((static_cast<std::size_t>(index_) & mask_) << shift_);
-    row[columns::kOpen] = bar.open;
-    row[columns::kHigh] = bar.high;
-    row[columns::kLow] = bar.low;
-    row[columns::kClose] = bar.close;
-    row[columns::kVolume] = bar.volume;
+    // OHLCV in one copy: the bar holds them in the columns' order (checked below the class).
+    std::memcpy(row + columns::kOpen, &bar.open, 5 * sizeof(double));
     row[5] = kNaN, row[6] = kNaN, row[7] = kNaN;  // enrichment columns, or the row's padding
     for (std::size_t c = kMinStride; c < n_columns_; ++c) row[c] = kNaN;
   }
@@ -107,6 +106,14 @@ class TradingContext {
   std::int64_t index_ = -1;
   Bar bar_;
 };
+
+// push() copies OHLCV as one block: the bar's fields and the columns must keep the same order.
+static_assert(columns::kHigh == columns::kOpen + 1 && columns::kLow == columns::kOpen + 2 &&
+              columns::kClose == columns::kOpen + 3 && columns::kVolume == columns::kOpen + 4);
+static_assert(offsetof(Bar, high) == offsetof(Bar, open) + sizeof(double) &&
+              offsetof(Bar, low) == offsetof(Bar, open) + 2 * sizeof(double) &&
+              offsetof(Bar, close) == offsetof(Bar, open) + 3 * sizeof(double) &&
+              offsetof(Bar, volume) == offsetof(Bar, open) + 4 * sizeof(double));
 
 // A block of consecutive bars for ContextWorker::process_block: the bars, this block's values of
 // the columns computed for it so far (OHLCV, and the columns of block workers earlier in the

@@ -36,8 +36,8 @@ inline constexpr const char* kEventNames[] = {
     "ScheduledEvent", "BarClosed", "LedgerStateChanged", "JournalEntryLogged"};
 
 // What the backend publishes through. Publishing is inline: an event with no taker costs a
-// counter, an event with one taker one indirect call (the common case: the chain has one
-// subscriber per event), and only an event with several takers goes through dispatch().
+// counter and a test, an event with one taker one indirect call (the common case: the chain has
+// one subscriber per event), and only an event with several takers goes through dispatch().
 class IEventHandler {
  public:
   virtual ~IEventHandler() = default;
@@ -46,9 +46,8 @@ class IEventHandler {
   void publish(const Event& event) {
     const std::size_t index = event.index();
     ++published_[index];
-    const Route& r = routes_[index];
-    if (r.sole != nullptr) r.sole(r.object, event);
-    else if (r.several) dispatch(event);
+    const Target& t = targets_[index];
+    if (t.call != nullptr) t.call(t.object, event);
   }
 
   // How many events of Event index `index` were published (taken or not).
@@ -64,11 +63,22 @@ class IEventHandler {
     void* object = nullptr;
     bool several = false;
   };
-  void set_route(std::size_t index, Route route) { routes_[index] = route; }
+  void set_route(std::size_t index, Route route) {
+    if (route.sole != nullptr) targets_[index] = {route.sole, route.object};
+    else if (route.several) targets_[index] = {&IEventHandler::dispatch_to, this};
+    else targets_[index] = {};
+  }
   virtual void dispatch(const Event& event) = 0;
 
  private:
-  std::array<Route, kEvents> routes_{};
+  // A route as publish() takes it: one call for one taker or several (then dispatch() on this
+  // handler), none without a taker: one test on every publish.
+  struct Target {
+    Call call = nullptr;
+    void* object = nullptr;
+  };
+  static void dispatch_to(void* handler, const Event& event) { static_cast<IEventHandler*>(handler)->dispatch(event); }
+  std::array<Target, kEvents> targets_{};
   std::array<std::uint64_t, kEvents> published_{};
 };
 

@@ -82,7 +82,9 @@ class TradeDesk final : public ExecutionContext {
   // Inline: with nothing live (no trade in flight, no order in the book) there is nothing to
   // expire, fill or protect, and most bars are like that.
   void process_bar() {
-    if (live_trades_ == 0 && broker_->pending().empty() && cancelled_.empty() && opened_now_.empty()) return;
+    // (cancelled_ and opened_now_ hold orders and trades of one fill pass only: after_fills()
+    // empties them before process_live_bar() and fill_at_close() return.)
+    if (live_trades_ == 0 && broker_->pending().empty()) return;
     process_live_bar();
   }
   // "Fill on close" mode: fills market orders created during this bar at its close.
