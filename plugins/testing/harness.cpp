@@ -38,9 +38,14 @@ TradingContext& Harness::start() {
 }
 
 void Harness::push(double open, double high, double low, double close, double volume) {
-  if (!context_) start();
-  context_->push(Bar{Timestamp{t_}, open, high, low, close, volume});
+  const Bar bar{Timestamp{t_}, open, high, low, close, volume};
   t_ += instrument_.timeframe_ns;
+  push(bar);
+}
+
+void Harness::push(const Bar& bar) {
+  if (!context_) start();
+  context_->push(bar);
   for (auto* w : context_workers_) w->process(*context_);
 }
 

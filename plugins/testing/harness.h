@@ -116,8 +116,11 @@ class Harness {
   }
   // Creates the context once every worker is added.
   TradingContext& start();
-  // Pushes a bar and runs every context worker on it.
+  // Pushes a bar (at the harness's next bar time) and runs every context worker on it.
   void push(double open, double high, double low, double close, double volume = 1000);
+  // Pushes `bar` as it is, with its own time (the micro benchmarks: a bar made long before it is
+  // pushed, as the engine's sources hand them over, not one stored just before).
+  void push(const Bar& bar);
   void push_close(double close) { push(close, close, close, close); }
 
   TradingContext& ctx() { return *context_; }
