@@ -14,6 +14,11 @@ namespace st {
 
 class EventBus final : public IEventHandler {
  public:
+  EventBus() = default;
+  // The routes point into this bus (its handlers' slots): not copied, not moved.
+  EventBus(const EventBus&) = delete;
+  EventBus& operator=(const EventBus&) = delete;
+
   // Subscribes to the event type T (one of the events:: structs). The callable is stored as
   // it is and called through one function pointer (no std::function, no wrapper).
   template <class T, class F>
@@ -23,24 +28,26 @@ class EventBus final : public IEventHandler {
     Call call = [](void* o, const Event& e) { (*static_cast<F*>(o))(*std::get_if<T>(&e)); };
     auto& slots = handlers_[index];
     slots.push_back({call, std::move(object)});
+    // One taker: called directly; several: one call to the loop over this event's slots.
     if (slots.size() == 1) set_route(index, {call, slots.front().object.get(), false});
-    else set_route(index, {nullptr, nullptr, true});
+    else set_route(index, {&EventBus::call_all, &slots, false});
   }
 
   std::size_t subscribers(std::size_t index) const { return handlers_[index].size(); }
 
  private:
-  void dispatch(const Event& event) override {
-    // By index, up to the takers there were when it began: a handler may subscribe more while
-    // it runs (the vector may move; the handlers do not), and they take the next event.
-    const auto& slots = handlers_[event.index()];
-    for (std::size_t i = 0, n = slots.size(); i < n; ++i) slots[i].call(slots[i].object.get(), event);
-  }
-
   struct Slot {
     Call call;
     std::shared_ptr<void> object;
   };
+  void dispatch(const Event& event) override { call_all(&handlers_[event.index()], event); }
+  // The takers of an event in subscription order. By index, up to the takers there were when it
+  // began: a handler may subscribe more while it runs (the vector may move; the handlers do not),
+  // and they take the next event.
+  static void call_all(void* slots_of_event, const Event& event) {
+    const auto& slots = *static_cast<const std::vector<Slot>*>(slots_of_event);
+    for (std::size_t i = 0, n = slots.size(); i < n; ++i) slots[i].call(slots[i].object.get(), event);
+  }
   std::array<std::vector<Slot>, kEvents> handlers_;
 };
 
