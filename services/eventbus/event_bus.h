@@ -25,7 +25,11 @@ class EventBus final : public IEventHandler {
   void subscribe(F handler) {
     constexpr std::size_t index = event_index<T>();
     auto object = std::make_shared<F>(std::move(handler));
-    Call call = [](void* o, const Event& e) { (*static_cast<F*>(o))(*std::get_if<T>(&e)); };
+    Call call = [](void* o, const Event& e) {
+      const T* event = std::get_if<T>(&e);
+      if (event == nullptr) __builtin_unreachable();  // routed by the event's index
+      (*static_cast<F*>(o))(*event);
+    };
     auto& slots = handlers_[index];
     slots.push_back({call, std::move(object)});
     // One taker: called directly; several: one call to the loop over this event's slots.

@@ -150,6 +150,11 @@ class LinkRun final : public IEventEmitter, public IJournalWriter {
   // Runs on every bar, from the ContextReady handler only: inlined there.
   [[gnu::always_inline]] inline void on_context_ready(EventBus& bus, TradingContext& ctx);
   void on_enriched(EventBus& bus, const TradingContext& ctx);
+  // on_context_ready's parts that do not run on most bars, or not with blocks (out of line, so
+  // that the per-bar handler keeps a small frame).
+  [[gnu::noinline]] void fire_schedules(EventBus& bus, const TradingContext& ctx);
+  [[gnu::noinline]] void run_bar_context(TradingContext& ctx);
+  [[gnu::noinline]] void run_context(TradingContext& ctx);
   void detect_threats(EventBus& bus, const TradingContext& ctx);
   // What the threat workers raised or kept on a bar, or threats that ended: journaled, the
   // active list and the desk's view updated (rare: out of line).
@@ -306,29 +311,41 @@ void LinkRun::dispatch_execution(std::uint32_t event, Call&& call, const Schedul
 
 void LinkRun::on_context_ready(EventBus& bus, TradingContext& ctx) {
   // Schedules first: a cron time that has passed by this bar fires now.
-  if (!scheduler_started_) [[unlikely]] {
-    scheduler_->start(Timestamp{ctx.time().ns - 1});
-    scheduler_started_ = true;
-  }
-  if (scheduler_->is_due(ctx.time())) [[unlikely]] {
-    scheduled_.clear();
-    scheduler_->due(ctx.time(), scheduled_);
-    for (const auto& ev : scheduled_) bus.publish(events::ScheduledEventFired{&ev});
-  }
+  if (!scheduler_started_ || scheduler_->is_due(ctx.time())) [[unlikely]]
+    fire_schedules(bus, ctx);
   if (use_blocks_) {
     // This bar's values of the columns computed for its block, then the workers that run bar by
     // bar (none of them reads a later column, and no block worker reads theirs).
     const auto j = static_cast<std::size_t>(ctx.bar_index() - block_->first_index());
     double* const row = ctx.current_row();
     for (const auto& c : block_columns_) row[c.column] = c.values[j];
-    for (const auto& [worker, id] : bar_context_) guarded(*id, [&] { worker->process(ctx); });
+    if (!bar_context_.empty()) run_bar_context(ctx);
   } else {
-    op_context_->run([&](std::size_t i) __attribute__((always_inline)) {
-      guarded(workforce_.context[i]->info().id, [&] { workforce_.context[i]->process(ctx); });
-      return Outcome::kEmpty;
-    });
+    run_context(ctx);
   }
   bus.publish(events::ContextEnriched{&ctx});
+}
+
+void LinkRun::fire_schedules(EventBus& bus, const TradingContext& ctx) {
+  if (!scheduler_started_) {
+    scheduler_->start(Timestamp{ctx.time().ns - 1});
+    scheduler_started_ = true;
+    if (!scheduler_->is_due(ctx.time())) return;
+  }
+  scheduled_.clear();
+  scheduler_->due(ctx.time(), scheduled_);
+  for (const auto& ev : scheduled_) bus.publish(events::ScheduledEventFired{&ev});
+}
+
+void LinkRun::run_bar_context(TradingContext& ctx) {
+  for (const auto& [worker, id] : bar_context_) guarded(*id, [&] { worker->process(ctx); });
+}
+
+void LinkRun::run_context(TradingContext& ctx) {
+  op_context_->run([&](std::size_t i) __attribute__((always_inline)) {
+    guarded(workforce_.context[i]->info().id, [&] { workforce_.context[i]->process(ctx); });
+    return Outcome::kEmpty;
+  });
 }
 
 bool LinkRun::process_block(ContextWorker& worker) {
