@@ -13,20 +13,18 @@ namespace st {
 namespace {
 
 // An IEventHandler with takers for the chosen events; it records what reaches it and by which
-// route (sole: the direct call; dispatch: the virtual one).
+// route (sole: a taker's own call; dispatch: the call an implementation routes several takers to).
 class Recorder final : public IEventHandler {
  public:
   void take(std::size_t index, bool several) {
     if (several)
-      set_route(index, {nullptr, nullptr, true});
+      set_route(index, [](void* o, const Event& e) { static_cast<Recorder*>(o)->seen(e, "dispatch"); }, this);
     else
-      set_route(index,
-                {[](void* o, const Event& e) { static_cast<Recorder*>(o)->seen(e, "sole"); }, this, false});
+      set_route(index, [](void* o, const Event& e) { static_cast<Recorder*>(o)->seen(e, "sole"); }, this);
   }
   std::vector<std::string> log;
 
  private:
-  void dispatch(const Event& e) override { seen(e, "dispatch"); }
   void seen(const Event& e, const char* route) {
     log.push_back(std::string(kEventNames[e.index()]) + "/" + route);
   }
@@ -90,10 +88,13 @@ TEST(BacktestEnvironment, CallsBackOncePerBatchWhenNotEveryBar) {
 // passed on as it is.
 class Thrower final : public IEventHandler {
  public:
-  explicit Thrower(bool names_bar) : names_bar_(names_bar) { set_route(event_index<events::BarClosed>(), {nullptr, nullptr, true}); }
+  explicit Thrower(bool names_bar) : names_bar_(names_bar) {
+    set_route(event_index<events::BarClosed>(), [](void* o, const Event& e) { static_cast<Thrower*>(o)->take(e); },
+              this);
+  }
 
  private:
-  void dispatch(const Event& e) override {
+  void take(const Event& e) {
     const auto* closed = std::get_if<events::BarClosed>(&e);
     if (closed == nullptr || closed->context->bar_index() != 2) return;
     if (names_bar_) throw BarError("worker \"w\" failed at bar 2 (...): boom");

@@ -36,8 +36,8 @@ inline constexpr const char* kEventNames[] = {
     "ScheduledEvent", "BarClosed", "LedgerStateChanged", "JournalEntryLogged"};
 
 // What the backend publishes through. Publishing is inline: an event with no taker costs a
-// counter and a test, an event with one taker one indirect call (the common case: the chain has
-// one subscriber per event), and only an event with several takers goes through dispatch().
+// counter and a test, an event with a route one indirect call — to its one taker (the common case:
+// the chain has one subscriber per event) or to the implementation's loop over several.
 class IEventHandler {
  public:
   virtual ~IEventHandler() = default;
@@ -46,8 +46,8 @@ class IEventHandler {
   void publish(const Event& event) {
     const std::size_t index = event.index();
     ++published_[index];
-    const Target& t = targets_[index];
-    if (t.call != nullptr) t.call(t.object, event);
+    const Route& r = routes_[index];
+    if (r.call != nullptr) r.call(r.object, event);
   }
 
   // How many events of Event index `index` were published (taken or not).
@@ -56,29 +56,16 @@ class IEventHandler {
  protected:
   static constexpr std::size_t kEvents = std::variant_size_v<Event>;
   using Call = void (*)(void* object, const Event& event);
-  // The implementation keeps the routes current as takers subscribe: with one taker, `sole`
-  // calls it on `object`; with more, `several` sends events of that type to dispatch().
-  struct Route {
-    Call sole = nullptr;
-    void* object = nullptr;
-    bool several = false;
-  };
-  void set_route(std::size_t index, Route route) {
-    if (route.sole != nullptr) targets_[index] = {route.sole, route.object};
-    else if (route.several) targets_[index] = {&IEventHandler::dispatch_to, this};
-    else targets_[index] = {};
-  }
-  virtual void dispatch(const Event& event) = 0;
+  // The implementation keeps each event's route current as takers subscribe: publish() calls
+  // call(object, event); a null call: no taker.
+  void set_route(std::size_t index, Call call, void* object) { routes_[index] = {call, object}; }
 
  private:
-  // A route as publish() takes it: one call for one taker or several (then dispatch() on this
-  // handler), none without a taker: one test on every publish.
-  struct Target {
+  struct Route {
     Call call = nullptr;
     void* object = nullptr;
   };
-  static void dispatch_to(void* handler, const Event& event) { static_cast<IEventHandler*>(handler)->dispatch(event); }
-  std::array<Target, kEvents> targets_{};
+  std::array<Route, kEvents> routes_{};
   std::array<std::uint64_t, kEvents> published_{};
 };
 

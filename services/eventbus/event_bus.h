@@ -33,8 +33,8 @@ class EventBus final : public IEventHandler {
     auto& slots = handlers_[index];
     slots.push_back({call, std::move(object)});
     // One taker: called directly; several: one call to the loop over this event's slots.
-    if (slots.size() == 1) set_route(index, {call, slots.front().object.get(), false});
-    else set_route(index, {&EventBus::call_all, &slots, false});
+    if (slots.size() == 1) set_route(index, call, slots.front().object.get());
+    else set_route(index, &EventBus::call_all, &slots);
   }
 
   std::size_t subscribers(std::size_t index) const { return handlers_[index].size(); }
@@ -44,7 +44,6 @@ class EventBus final : public IEventHandler {
     Call call;
     std::shared_ptr<void> object;
   };
-  void dispatch(const Event& event) override { call_all(&handlers_[event.index()], event); }
   // The takers of an event in subscription order. By index, up to the takers there were when it
   // began: a handler may subscribe more while it runs (the vector may move; the handlers do not),
   // and they take the next event.
