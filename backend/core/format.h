@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <charconv>
 #include <concepts>
 #include <cstdint>
 #include <cstring>
@@ -100,6 +101,47 @@ struct Fixed {
 struct General {
   double value;
   int precision;
+};
+
+// A short text built from pieces, for the reasons and rationales written on every trade: views
+// are appended, numbers written in place by the writers above, and the result is one std::string
+// (one allocation). The same characters as format_compiled with "{}" for each piece (a Decimal,
+// Fixed or General as above, an integer as fmt writes it), without the format machinery, which
+// costs more than the writers themselves on these texts (format_test compares the two).
+class TextBuilder {
+ public:
+  explicit TextBuilder(std::size_t expected = 96) { text_.reserve(expected); }
+  TextBuilder& operator<<(std::string_view piece) {
+    text_.append(piece);
+    return *this;
+  }
+  TextBuilder& operator<<(const char* piece) { return *this << std::string_view(piece); }
+  TextBuilder& operator<<(char c) {
+    text_.push_back(c);
+    return *this;
+  }
+  TextBuilder& operator<<(const Decimal& v) {
+    char buf[Decimal::kMaxChars];
+    return append(buf, v.write(buf));
+  }
+  TextBuilder& operator<<(Fixed v);
+  TextBuilder& operator<<(General v);
+  template <std::integral I>
+    requires(!std::same_as<I, char> && !std::same_as<I, bool>)
+  TextBuilder& operator<<(I v) {
+    char buf[24];
+    return append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+  }
+  std::string take() { return std::move(text_); }  // the text, moved out
+
+ private:
+  // A number is written on the stack and appended: the writers want more room than they use
+  // (write_fixed up to 344 bytes), which the text's reserve should not have to cover.
+  TextBuilder& append(const char* begin, const char* end) {
+    text_.append(begin, static_cast<std::size_t>(end - begin));
+    return *this;
+  }
+  std::string text_;
 };
 
 }  // namespace st

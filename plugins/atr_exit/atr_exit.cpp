@@ -13,6 +13,8 @@ void AtrExit::bind(BindContext& ctx) {
   atr_ = ctx.schema().require(params().get_string("atr"));
   stop_ = params().get_double("stop_multiple");
   target_ = params().get_double("target_multiple");
+  stop_text_ = fmt::format("{}", stop_);  // as "{}" writes them, once
+  target_text_ = fmt::format("{}", target_);
 }
 
 PlanDecision AtrExit::plan(const PlanningInput& in, RoutedTradePlan& routed) {
@@ -26,15 +28,15 @@ PlanDecision AtrExit::plan(const PlanningInput& in, RoutedTradePlan& routed) {
   if (stop <= 0)
     return PlanDecision::reject(format_compiled(FMT_COMPILE("stop {:.6g} would be at or below zero"), stop));
   p.stop_loss = Decimal::from_double(stop, scale);
-  std::string why =
-      format_compiled(FMT_COMPILE("stop {} = entry {} {} {} x ATR {}"), p.stop_loss, p.entry_price,
-                      sign > 0 ? "-" : "+", stop_, General{atr, 6});
+  TextBuilder why;
+  why << "stop " << p.stop_loss << " = entry " << p.entry_price << (sign > 0 ? " - " : " + ") << stop_text_
+      << " x ATR " << General{atr, 6};
   if (target_ > 0) {
     p.take_profit = Decimal::from_double(entry + sign * target_ * atr, scale);
-    why += format_compiled(FMT_COMPILE("; target {} = {} x ATR"), p.take_profit, target_);
+    why << "; target " << p.take_profit << " = " << target_text_ << " x ATR";
   }
   p.details.emplace_back("atr", atr);
-  p.rationale.emplace_back("exit", std::move(why));
+  p.rationale.emplace_back("exit", why.take());
   return PlanDecision::accept();
 }
 

@@ -11,6 +11,7 @@ class AtrExit final : public PlanningWorker {
  private:
   ColumnId atr_ = 0;
   double stop_ = 2, target_ = 0;
+  std::string stop_text_, target_text_;  // the multiples as "{}" writes them, for the rationale
 };
 
 }  // namespace st::plugins

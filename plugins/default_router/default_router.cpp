@@ -10,9 +10,10 @@ namespace st::plugins {
 PlanDecision DefaultRouter::plan(const PlanningInput&, RoutedTradePlan& routed) {
   routed.route = "default";
   routed.time_in_force = tif_;
-  routed.plan.rationale.emplace_back(
-      "routing", format_compiled(FMT_COMPILE("{} {} order to the environment's broker, {}"),
-                                 to_string(routed.plan.entry_type), to_string(routed.plan.direction), tif_));
+  routed.plan.rationale.emplace_back("routing", (TextBuilder() << to_string(routed.plan.entry_type) << " "
+                                                              << to_string(routed.plan.direction)
+                                                              << " order to the environment's broker, " << tif_)
+                                                     .take());
   return PlanDecision::accept();
 }
 

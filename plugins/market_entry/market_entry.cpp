@@ -17,8 +17,8 @@ PlanDecision MarketEntry::plan(const PlanningInput& in, RoutedTradePlan& routed)
   p.entry_price = Decimal::from_double(in.market.bar().close, in.market.instrument().price_precision);
   p.rationale.emplace_back(
       "entry",
-      format_compiled(FMT_COMPILE("market order at the next open; reference price {} (signal close)"),
-                      p.entry_price));
+      (TextBuilder() << "market order at the next open; reference price " << p.entry_price << " (signal close)")
+          .take());
   return PlanDecision::accept();
 }
 

@@ -37,11 +37,11 @@ PlanDecision RiskSizing::plan(const PlanningInput& in, RoutedTradePlan& routed) 
         format_compiled(FMT_COMPILE("size rounds to zero (risk {:.2f} / {:.6g} per unit = {:.6g} units)"),
                         risk_amount, per_unit, units));
   p.size = size;
-  p.rationale.emplace_back(
-      "size", format_compiled(
-                  FMT_COMPILE("{} units: risk {}% of equity {} = {} / {} per unit to the stop{}"),
-                  size, std::string_view(risk_text_), Fixed{equity, 2}, Fixed{risk_amount, 2}, General{per_unit, 6},
-                  capped ? std::string_view(capped_text_) : std::string_view()));
+  p.rationale.emplace_back("size", (TextBuilder() << size << " units: risk " << risk_text_ << "% of equity "
+                                                 << Fixed{equity, 2} << " = " << Fixed{risk_amount, 2} << " / "
+                                                 << General{per_unit, 6} << " per unit to the stop"
+                                                 << (capped ? std::string_view(capped_text_) : std::string_view()))
+                                        .take());
   return PlanDecision::accept();
 }
 
