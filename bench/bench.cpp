@@ -24,12 +24,18 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <new>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
+
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#endif
 
 #include "backend/api/plugin.h"
 #include "backend/config/loader.h"
@@ -122,6 +128,36 @@ CpuTimes cpu_times() {
   return {sec(u.ru_utime), sec(u.ru_stime)};
 }
 
+// --bar-profile: the untimed run that counts quiet bars also times each bar after the first
+// quarter and tells its kind from what it journaled (the journal file is read after the run).
+bool g_bar_profile = false;
+
+// A counter for timing single bars: the time-stamp counter on x86-64 (a few ns to read), else
+// the steady clock in ns. Converted to ns with the run's own ratio of ticks to seconds.
+std::uint64_t ticks_now() {
+#if defined(__x86_64__)
+  return __rdtsc();
+#else
+  return static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+#endif
+}
+
+// The bars of a profiled run: quiet bars summed, the others one by one (a few per cent of them)
+// with the journal entries they made (seq first_seq ..) and whether the journal file was written.
+struct BarProfile {
+  struct Busy {
+    std::uint64_t first_seq = 0;
+    std::uint32_t entries = 0;
+    bool wrote = false;
+    std::uint64_t ticks = 0;
+  };
+  std::int64_t quiet_bars = 0;
+  std::uint64_t quiet_ticks = 0;
+  std::vector<Busy> busy;
+  double ns_per_tick = 0;
+  std::string journal;  // the run's journal file
+};
+
 struct Result {
   double seconds = 0;
   CpuTimes cpu;  // of the run: user space and kernel (the journal's writes)
@@ -131,6 +167,7 @@ struct Result {
   std::string final_equity;
   std::int64_t quiet_bars = 0;
   std::uint64_t quiet_allocs = 0;
+  std::shared_ptr<BarProfile> profile;  // --bar-profile, on the run that counts quiet bars
 };
 
 double peak_rss_mib() {
@@ -159,26 +196,50 @@ Result run_once(const st::config::ConfigSet& cfg, const st::PluginRegistry& regi
   // Quiet bars: bars after the first quarter that journal nothing (no signal, order, fill, stop
   // move or threat); the target is zero allocations on them. Counted with a per-bar hook, only
   // when asked, as it costs a call per bar.
-  std::uint64_t last_allocs = 0, last_journal = 0, quiet_allocs = 0;
+  std::uint64_t last_allocs = 0, last_journal = 0, last_writes = 0, quiet_allocs = 0;
   std::int64_t quiet_bars = 0;
+  std::shared_ptr<BarProfile> profile;
+  std::uint64_t last_ticks = 0;
+  if (count_quiet && g_bar_profile) profile = std::make_shared<BarProfile>();
   if (count_quiet)
-    options.bar_hook = [&](std::int64_t done, std::uint64_t journal) {
+    options.bar_hook = [&](std::int64_t done, std::uint64_t journal, std::uint64_t writes) {
       const std::uint64_t now = g_allocations.load(std::memory_order_relaxed);
       if (done > bars / 4 && journal == last_journal) {
         ++quiet_bars;
         quiet_allocs += now - last_allocs;
       }
+      if (profile) {
+        // A bar's time: from the end of the previous bar's hook to the start of this one's.
+        const std::uint64_t t = ticks_now();
+        if (done > bars / 4) {
+          if (journal == last_journal && writes == last_writes) {
+            ++profile->quiet_bars;
+            profile->quiet_ticks += t - last_ticks;
+          } else {
+            profile->busy.push_back({last_journal + 1, static_cast<std::uint32_t>(journal - last_journal),
+                                     writes != last_writes, t - last_ticks});
+          }
+        }
+        last_writes = writes;
+      }
       last_allocs = g_allocations.load(std::memory_order_relaxed);
       last_journal = journal;
+      if (profile) last_ticks = ticks_now();
     };
   // The previous run's outputs are removed before the clock starts: truncating its journal
   // (~470 MB at 10 M bars) when the run opens it took the kernel ~0.1 s of the timed run.
   std::filesystem::remove_all(std::filesystem::path(out) / link.name);
   const CpuTimes c0 = cpu_times();
   const auto t0 = std::chrono::steady_clock::now();
+  const std::uint64_t ticks0 = ticks_now();
   const auto s = st::run_link(cfg, registry, link, options);
   Result res;
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (profile) {
+    profile->ns_per_tick = res.seconds * 1e9 / static_cast<double>(ticks_now() - ticks0);
+    profile->journal = (std::filesystem::path(out) / link.name / "journal.jsonl").string();
+    res.profile = profile;
+  }
   const CpuTimes c1 = cpu_times();
   res.cpu = {c1.user - c0.user, c1.kernel - c0.kernel};
   res.steady_allocs_per_bar = b1 > b0 ? static_cast<double>(a1 - a0) / static_cast<double>(b1 - b0) : 0;
@@ -234,6 +295,63 @@ void print_row(const std::string& name, std::vector<Result> results, std::int64_
     fmt::print("; {:.0f} cycles per bar at {:.2f} GHz", med.seconds * 1e9 / static_cast<double>(bars) * g_clock_ghz,
                g_clock_ghz);
   fmt::print("\n");
+}
+
+// --bar-profile's table: the profiled bars by kind, each bar counted once, under the first of
+// these it did: wrote the journal file (the 1 MiB buffer), detected an opportunity (planning,
+// orders), had a fill, moved a stop; else "other" (cancellations, rejections, threats).
+void print_bar_profile(const std::string& name, const BarProfile& p, double timed_ns_per_bar) {
+  enum Kind { kWrite, kSignal, kFill, kStop, kOther, kQuiet, kKinds };
+  const char* names[kKinds] = {"journal write (1 MiB to the file)", "opportunity (planning, orders)",
+                               "fill (trade opened or closed)", "stop moved", "other journaled", "quiet (nothing journaled)"};
+  std::int64_t count[kKinds] = {};
+  double ticks[kKinds] = {};
+  count[kQuiet] = p.quiet_bars;
+  ticks[kQuiet] = static_cast<double>(p.quiet_ticks);
+  // The event types of the busy bars' entries, read from the journal by seq.
+  std::ifstream in(p.journal);
+  std::string line;
+  std::uint64_t seq = 0;
+  const auto event_type = [&](std::string_view l) {
+    const std::string_view key = "\"event_type\":\"";
+    const auto at = l.find(key);
+    if (at == std::string_view::npos) return std::string_view();
+    const auto from = at + key.size();
+    return l.substr(from, l.find('"', from) - from);
+  };
+  for (const auto& b : p.busy) {
+    bool signal = false, fill = false, stop = false;
+    for (std::uint32_t k = 0; k < b.entries; ++k) {
+      // Lines are entries seq 1, 2, ...: skip to this bar's first.
+      while (seq < b.first_seq + k && std::getline(in, line)) ++seq;
+      if (seq != b.first_seq + k) throw std::runtime_error(p.journal + ": fewer entries than the run reported");
+      const auto type = event_type(line);
+      signal = signal || type == "OPPORTUNITY_DETECTED";
+      fill = fill || type == "ORDER_FILLED";
+      stop = stop || type == "STOP_MOVED";
+    }
+    const Kind kind = b.wrote ? kWrite : signal ? kSignal : fill ? kFill : stop ? kStop : kOther;
+    ++count[kind];
+    ticks[kind] += static_cast<double>(b.ticks);
+  }
+  std::int64_t bars = 0;
+  double total = 0;
+  for (int k = 0; k < kKinds; ++k) bars += count[k], total += ticks[k];
+  if (bars == 0) return;
+  const double ns = p.ns_per_tick;
+  fmt::print("  {}: time by kind of bar (--bar-profile: the bars after the first quarter of the untimed run,\n"
+             "  timed one by one; {:.1f} ns a bar in all against the timed median's {:.1f}: the difference is the\n"
+             "  timing's own cost, in every row)\n",
+             name, total * ns / static_cast<double>(bars), timed_ns_per_bar);
+  fmt::print("    {:<36} {:>10} {:>7} {:>11} {:>11} {:>7}\n", "kind of bar", "bars", "share", "ns a bar", "ns per bar",
+             "time");
+  for (int k : {kQuiet, kSignal, kFill, kStop, kOther, kWrite}) {
+    if (count[k] == 0) continue;
+    fmt::print("    {:<36} {:>10} {:>6.2f}% {:>11.1f} {:>11.1f} {:>6.1f}%\n", names[k], count[k],
+               100.0 * static_cast<double>(count[k]) / static_cast<double>(bars),
+               ticks[k] * ns / static_cast<double>(count[k]), ticks[k] * ns / static_cast<double>(bars),
+               100.0 * ticks[k] / total);
+  }
 }
 
 // The 64 parameter sets of the sweep: EMA fast period x ATR stop multiple.
@@ -302,7 +420,7 @@ int main(int argc, char** argv) {
   const char* usage =
       "usage: s1mpletrader-bench [--bars N] [--runs K] "
       "[--workload all|feed|pipeline|reference|reference-parquet|sweep] [--sweep-bars N] [--threads N] "
-      "[--config DIR] [--out DIR] [--no-context-blocks]\n";
+      "[--config DIR] [--out DIR] [--no-context-blocks] [--bar-profile]\n";
   const char* help =
       "The reproducible benchmark (docs/PERFORMANCE.md): a seeded synthetic series of one-minute bars\n"
       "through the real engine, single-threaded, each workload K times; prints the median run's bars/s,\n"
@@ -316,7 +434,9 @@ int main(int argc, char** argv) {
       "  --threads N          threads of the sweep's second pass (default: the cores)\n"
       "  --config DIR         the benchmark's configuration (default bench/config of the source tree)\n"
       "  --out DIR            where journals and Parquet files go (default <tmp>/s1mpletrader-bench)\n"
-      "  --no-context-blocks  context workers bar by bar, not in blocks (same results; to measure the blocks)\n";
+      "  --no-context-blocks  context workers bar by bar, not in blocks (same results; to measure the blocks)\n"
+      "  --bar-profile        also time each bar of the untimed run and print the time by kind of bar\n"
+      "                       (quiet, opportunity, fill, stop moved, journal write), from the journal\n";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -335,6 +455,7 @@ int main(int argc, char** argv) {
       else if (a == "--config") config = value();
       else if (a == "--out") out = value();
       else if (a == "--no-context-blocks") g_context_blocks = false;
+      else if (a == "--bar-profile") g_bar_profile = true;
       else if (a == "--help" || a == "-h") {
         std::cout << usage << "\n" << help;
         return 0;
@@ -380,19 +501,28 @@ int main(int argc, char** argv) {
   if (g_clock_ghz > 0) fmt::print("clock before the runs: {:.2f} GHz (a chain of dependent additions)\n", g_clock_ghz);
   fmt::print("{:<18} {:>12} {:>8} {:>8} {:>8} {:>10} {:>11} {:>12}\n", "workload", "bars/s", "ns/bar", "seconds",
              "trades", "journal", "allocs/bar", "peak RSS");
-  std::vector<std::pair<std::string, Result>> quiet;
+  struct QuietRun {
+    std::string name;
+    Result result;
+    double timed_ns_per_bar;  // the timed runs' median
+  };
+  std::vector<QuietRun> quiet;
   for (const auto& link : cfg.operations.at(0).strategy_links) {
     if (!wants(link.name)) continue;
     std::vector<Result> results;
     auto memory = [&] { return std::make_unique<st::SpanBarSource>(series.data(), series.size(), "synthetic 1m"); };
     for (int r = 0; r < runs; ++r) results.push_back(run_once(cfg, registry, link, out, bars, memory));
     print_row(link.name, results, bars);
-    quiet.push_back({link.name, run_once(cfg, registry, link, out, bars, memory, true)});
+    std::sort(results.begin(), results.end(), [](const Result& a, const Result& b) { return a.seconds < b.seconds; });
+    quiet.push_back({link.name, run_once(cfg, registry, link, out, bars, memory, true),
+                     results[results.size() / 2].seconds * 1e9 / static_cast<double>(bars)});
   }
-  for (const auto& [name, r] : quiet)
+  for (const auto& [name, r, timed] : quiet) {
     fmt::print("  {}: {} quiet bars (nothing journaled) after the first quarter, {} allocations on them ({:.4f} per quiet bar)\n",
                name, r.quiet_bars, r.quiet_allocs,
                r.quiet_bars ? static_cast<double>(r.quiet_allocs) / static_cast<double>(r.quiet_bars) : 0.0);
+    if (r.profile) print_bar_profile(name, *r.profile, timed);
+  }
   if (wants("reference-parquet")) {
     // Row groups and pages as `data import` writes them (st::kBarRowGroupRows, st::kBarPageRows),
     // in its default encoding (prices BYTE_STREAM_SPLIT, times DELTA_BINARY_PACKED) and with

@@ -8,7 +8,7 @@ rm -rf "$out"
 fail() { echo "bench.smoke: $1" >&2; exit 1; }
 # --help lists every option; an unknown option is an error naming it.
 help=$("$bench" --help) || fail "--help failed"
-for o in --bars --runs --workload --sweep-bars --threads --config --out --no-context-blocks; do
+for o in --bars --runs --workload --sweep-bars --threads --config --out --no-context-blocks --bar-profile; do
   grep -q -- "^  $o " <<<"$help" || fail "--help does not explain $o"
 done
 if err=$("$bench" --no-such-option 2>&1); then fail "an unknown option was accepted"; fi
@@ -24,4 +24,17 @@ for w in feed pipeline reference; do
 done
 grep -q "results identical: yes" <<<"$text" || fail "the sweep's results differ between 1 and 2 threads"
 grep -Eq "speed-up x[0-9.]+" <<<"$text" || fail "no sweep speed-up"
+# --bar-profile: the reference's bars by kind, every bar after the first quarter counted once (their
+# shares of the bars and of the time each add up to 100 %), quiet bars as many as counted above.
+text=$("$bench" --bars 100000 --runs 1 --workload reference --bar-profile --out "$out")
+echo "$text"
+grep -q "reference: time by kind of bar" <<<"$text" || fail "--bar-profile printed no table"
+quiet=$(sed -En 's/^  reference: ([0-9]+) quiet bars .*/\1/p' <<<"$text")
+rows=$(grep -E "^    (quiet|opportunity|fill|stop moved|other journaled|journal write)" <<<"$text") || fail "no profile rows"
+grep -Eq "^    quiet \(nothing journaled\) +$quiet " <<<"$rows" || fail "the profile's quiet bars are not the $quiet counted"
+grep -q "^    opportunity" <<<"$rows" || fail "no opportunity bars in the profile"
+awk '{ gsub("%", ""); bars += $(NF-4); share += $(NF-3); time += $NF }
+     END { if (bars != 75000 || share < 99.9 || share > 100.1 || time < 99.9 || time > 100.1) {
+             printf "bars %d (want 75000), share %.2f, time %.2f\n", bars, share, time; exit 1 } }' <<<"$rows" ||
+  fail "the profile's rows do not add up"
 rm -rf "$out"

@@ -158,6 +158,7 @@ void FileJournalPersistor::release_reserve() {
 void FileJournalPersistor::write_out() {
   if (committed_ == 0 || file_ == nullptr) return;
   reserve_for(committed_);
+  ++writes_;
   const std::size_t n = std::fwrite(buffer_.data(), 1, committed_, file_);
   const bool ok = n == committed_ && std::fflush(file_) == 0;
   // An entry being built when a flush comes (an exception on its way up) stays behind the lines.

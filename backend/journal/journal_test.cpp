@@ -343,6 +343,38 @@ TEST(FileJournalPersistor, LinesBuiltInPlaceAreTheLinesAppended) {
   }
 }
 
+// writes() counts the writes of buffered lines to the file (the benchmark's --bar-profile tells the
+// bars that made one): none until 1 MiB of lines is buffered (kBatched), one per line
+// (kEveryEntry), one per flush that has lines to write, none for a flush without.
+TEST(FileJournalPersistor, CountsItsWritesToTheFile) {
+  const std::string path = std::string(ST_BINARY_DIR) + "/journal_writes.jsonl";
+  {
+    FileJournalPersistor file(path, SyncPolicy::kBatched);
+    StrategyJournal j(file);
+    const std::string reason(1000, 'r');
+    int i = 0;
+    for (; file.writes() == 0 && i < 5000; ++i)  // ~6 MB at most
+      j.entry(Timestamp::from_seconds(i), "TICK", {}).str("reason", reason).commit();
+    ASSERT_EQ(file.writes(), 1u);
+    // The first write came with the line that made 1 MiB buffered, not before.
+    const auto size = std::filesystem::file_size(path);
+    EXPECT_GE(size, 1u << 20);
+    EXPECT_LT(size, (1u << 20) + 1300) << i << " lines";
+    file.flush();
+    EXPECT_EQ(file.writes(), 1u);  // nothing buffered: nothing written
+    j.entry(Timestamp::from_seconds(i), "TICK", {}).commit();
+    file.flush();
+    EXPECT_EQ(file.writes(), 2u);
+  }
+  {
+    FileJournalPersistor file(path, SyncPolicy::kEveryEntry);
+    StrategyJournal j(file);
+    for (int i = 0; i < 3; ++i) j.entry(Timestamp::from_seconds(i), "TICK", {}).commit();
+    EXPECT_EQ(file.writes(), 3u);
+  }
+  std::filesystem::remove(path);
+}
+
 // Disk space is reserved ahead of the journal's end (fallocate, the file's size unchanged) and
 // released when it closes; an appended journal starts its reserve at its old end.
 TEST(FileJournalPersistor, ReservesSpaceAheadWithoutChangingTheSizeAndReleasesIt) {

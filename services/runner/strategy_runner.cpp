@@ -846,7 +846,7 @@ LinkSummary LinkRun::run() {
     std::int64_t reported = 0;  // progress is reported every 65,536 bars
     const auto on_bar = [&, hook, report, outputs](const TradingContext& ctx) {
       const std::int64_t done = ctx.bar_index() + 1;
-      if (hook) options_.bar_hook(done, journal_->count());
+      if (hook) options_.bar_hook(done, journal_->count(), file_journal_ != nullptr ? file_journal_->writes() : 0);
       if (report && (done >> 16) != reported) {
         reported = done >> 16;
         progress.bars = done;

@@ -48,9 +48,10 @@ struct RunOptions {
   // new entries are appended after them; the outputs are then written as an uninterrupted run
   // writes them. A difference (config, data or plugins changed) stops with the line that differs.
   bool resume = false;
-  // Called after every bar with the bars done and the journal entries written so far (benchmarks
-  // tell quiet bars, which journal nothing, from the others). Unset: no cost.
-  std::function<void(std::int64_t bars, std::uint64_t journal_entries)> bar_hook;
+  // Called after every bar with the bars done, the journal entries made so far and the times the
+  // journal file was written to (benchmarks tell quiet bars, which journal nothing, from the
+  // others, and time each kind). Unset: no cost.
+  std::function<void(std::int64_t bars, std::uint64_t journal_entries, std::uint64_t journal_writes)> bar_hook;
   // Bars between checkpoints: the journal is synced to disk and ledger.json replaced atomically.
   std::int64_t checkpoint_bars = 65536;
   // Context workers that can (ContextWorker::process_block) compute each batch of bars ahead of
