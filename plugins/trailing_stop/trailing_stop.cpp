@@ -48,7 +48,8 @@ void TrailingStop::load() {
 
 void TrailingStop::save() {
   using Json = nlohmann::ordered_json;
-  Json& best = state()["best_close"];
+  if (best_node_ == nullptr) best_node_ = &state()["best_close"];
+  Json& best = *best_node_;
   // The same trades as the object holds (the usual case: a best close moved): update the numbers
   // in place, no allocation. Otherwise rebuild the object.
   if (state_keys_current_ && best.is_object() && best.size() == tracked_.size()) {

@@ -515,6 +515,7 @@ void LinkRun::plan_signal(EventBus& bus, const Signal& signal) {
     return;
   }
   RoutedTradePlan plan;
+  plan.plan.rationale.reserve(workforce_.planning.size());  // a reason per planner, one allocation
   plan.plan.opportunity_id = signal.opportunity_id;
   plan.plan.direction = signal.direction;
   plan.plan.time = signal.time;
