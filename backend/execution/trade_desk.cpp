@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "backend/core/format.h"
+
 namespace st {
 namespace {
 OrderSide entry_side(Direction d) { return d == Direction::kLong ? OrderSide::kBuy : OrderSide::kSell; }
@@ -84,8 +86,8 @@ void TradeDesk::open_trade(const RoutedTradePlan& routed) {
     const Decimal cost = ledger_->cost_to_open(plan.direction, ref, plan.size, fee);
     if (cost > ledger_->cash()) {
       set_state(t, State::kCancelled);
-      journal_order_rejected(t, o, fmt::format("insufficient cash at submission: needs {}, has {}",
-                                               cost.to_string(), ledger_->cash().to_string()));
+      journal_order_rejected(
+          t, o, (TextBuilder() << "insufficient cash at submission: needs " << cost << ", has " << ledger_->cash()).take());
       return;
     }
   }
@@ -207,8 +209,8 @@ std::optional<std::string> TradeDesk::on_fill(const BrokerFill& f) {
     const Decimal cost = ledger_->cost_to_open(t.direction, f.price, f.order.quantity, f.fee);
     if (settings_.cash_check != CashCheckMode::kOnSubmit && cost > ledger_->cash()) {
       set_state(t, State::kCancelled);
-      journal_order_rejected(t, f.order, fmt::format("insufficient cash at fill: needs {}, has {}",
-                                                     cost.to_string(), ledger_->cash().to_string()));
+      journal_order_rejected(
+          t, f.order, (TextBuilder() << "insufficient cash at fill: needs " << cost << ", has " << ledger_->cash()).take());
       return std::string("insufficient cash");
     }
   }

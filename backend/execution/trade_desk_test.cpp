@@ -101,13 +101,14 @@ TEST(TradeDesk, CashCheckBothRejectsAtSubmissionAndAtTheFill) {
   big.plan.trade_id = d.ids.next_id<TradeId>();
   big.plan.size = Decimal::parse("100");  // 10000 + fee > 10000 cash at the signal close
   d.desk.open_trade(big);
-  EXPECT_NE(d.last_reason().find("insufficient cash at submission"), std::string::npos);
+  // 100 x 100 plus the 0.1 % fee, against the cash; the decimals as to_string writes them.
+  EXPECT_EQ(d.last_reason(), "insufficient cash at submission: needs 10010, has 10000");
   RoutedTradePlan gap;
   gap.plan.trade_id = d.ids.next_id<TradeId>();
   gap.plan.size = Decimal::parse("99");  // affordable at 100, not at an open of 102
   d.desk.open_trade(gap);
   d.bar(102, 103, 101, 102);
-  EXPECT_NE(d.last_reason().find("insufficient cash at fill"), std::string::npos);
+  EXPECT_EQ(d.last_reason(), "insufficient cash at fill: needs 10108.098, has 10000");  // 99 x 102 + 0.1 %
   EXPECT_TRUE(d.ledger.open_positions().empty());
 }
 
