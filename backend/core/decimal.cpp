@@ -209,11 +209,14 @@ std::string Decimal::to_string_fixed() const {
 // The fixed text without trailing fraction zeros and a bare point ("-0" cannot occur: a negative
 // raw value has a non-zero digit). The zeros are dropped from the number before it is written.
 char* Decimal::write(char* out) const {
-  std::uint64_t mag = magnitude(raw_);
-  int scale = scale_ > 0 ? scale_ : 0;
-  if (mag == 0) scale = 0;
-  for (; scale > 0 && mag % 10 == 0; --scale) mag /= 10;
-  return write_scaled(out, raw_ < 0, mag, scale);
+  const std::uint64_t mag = magnitude(raw_);
+  const int scale = scale_ > 0 && mag != 0 ? scale_ : 0;
+  // Every fraction digit is written and the zeros at the end are then cut off the text: a byte
+  // compare each, where taking them off the number cost a division each (fees carry 10 places).
+  char* end = write_scaled(out, raw_ < 0, mag, scale);
+  if (scale == 0) return end;
+  while (end[-1] == '0') --end;  // stops at the point at the latest
+  return end[-1] == '.' ? end - 1 : end;
 }
 
 std::string Decimal::to_string() const {
