@@ -11,7 +11,7 @@ LinkPersistors PersistorFactory::create(config::Environment environment, const s
   LinkPersistors p;
   const std::string journal = (fs::path(link_dir) / "journal.jsonl").string();
   if (environment == config::Environment::kBacktest) {
-    p.state = std::make_unique<MemoryStatePersistor>();
+    p.state = std::make_unique<BacktestStatePersistor>();
     p.journal = std::make_unique<FileJournalPersistor>(journal, SyncPolicy::kBatched,
                                                        resume ? JournalOpen::kResume : JournalOpen::kCreate);
   } else {

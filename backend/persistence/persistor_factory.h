@@ -1,9 +1,10 @@
 // PersistorFactory (DESIGN §8): which persistors a strategy link gets, decided by its
 // environment, so that no runner or worker chooses storage itself.
 //
-//   environment  state                                journal
-//   backtest     in memory (lives as long as the run) file, batched (a crash loses the run anyway)
-//   paper/live   JSON files, atomic replace + fsync   file, appended and fsync'ed per entry
+//   environment  state                                   journal
+//   backtest     in the workers; commits counted, never  file, batched (a resumed run replays
+//                read back (BacktestStatePersistor)      from its first bar and checks it)
+//   paper/live   JSON files, atomic replace + fsync      file, appended and fsync'ed per entry
 #pragma once
 
 #include <memory>

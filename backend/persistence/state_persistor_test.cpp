@@ -142,12 +142,18 @@ TEST(MemoryStatePersistor, KeepsTheLastSave) {
 namespace st {
 namespace {
 
-TEST(PersistorFactory, BacktestsKeepStateInMemoryPaperAndLiveOnDisk) {
+TEST(PersistorFactory, BacktestsKeepStateInTheWorkersPaperAndLiveOnDisk) {
   const fs::path dir = fs::path(ST_BINARY_DIR) / "persistor_factory";
   fs::remove_all(dir);
   fs::create_directories(dir);
   auto bt = PersistorFactory::create(config::Environment::kBacktest, dir.string());
-  EXPECT_NE(dynamic_cast<MemoryStatePersistor*>(bt.state.get()), nullptr);
+  auto* in_workers = dynamic_cast<BacktestStatePersistor*>(bt.state.get());
+  ASSERT_NE(in_workers, nullptr);
+  // Commits are counted; nothing is read back (a backtest's workers start from their initial
+  // state, also when a killed run is resumed: it replays from the first bar).
+  bt.state->save("worker", nlohmann::ordered_json{{"x", 1}});
+  EXPECT_EQ(in_workers->saves(), 1u);
+  EXPECT_FALSE(bt.state->load("worker").has_value());
   bt.journal->append("{\"seq\":1}\n");
   bt.journal->flush();
   EXPECT_TRUE(fs::exists(dir / "journal.jsonl"));
