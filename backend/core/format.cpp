@@ -53,8 +53,21 @@ namespace {
 // correctly rounded operation, and rounding is monotonic: against any number it can represent
 // exactly (10^precision, a halfway point k + 1/2 below 2^52), x lies on the same side as the exact
 // product, or on it. So comparing x decides, except when x lands on a halfway point: then the
-// exact product may lie on either side (or be a tie), and the caller takes the exact path. Most
-// reasons' values (ranges, ratios, prices with many digits) are decided here without Dragonbox.
+// exact product may lie on either side, and the operation's rounding error (exact, by a fused
+// multiply-add) says which; only an exact tie goes to the caller's exact path. Most reasons' values
+// (ranges, ratios, prices with many digits — a price's 7th digit is a 5 one time in ten) are
+// decided here without Dragonbox.
+// x = a x 10^s (s >= 0) or a / 10^-s, correctly rounded, landed on whole + 1/2. The exact
+// result lies above x when the operation's rounding error says so: for the product a x p - x, for
+// the quotient a - x x p (both exactly representable, and exactly what fma computes). Sets q to
+// the integer the exact result rounds to; false for an exact tie (not decided here).
+bool tie_broken(double a, int s, double x, double whole, double& q) {
+  const double err = s >= 0 ? std::fma(a, kPow10[s], -x) : std::fma(-x, kPow10[-s], a);
+  if (err == 0) return false;
+  q = err > 0 ? whole + 1 : whole;
+  return true;
+}
+
 bool round_to_precision(double a, int precision, ShortestDigits& d) {
   const int e2 = static_cast<int>(std::bit_cast<std::uint64_t>(a) >> 52) - 1023;  // a in [2^e2, 2^(e2+1))
   int e10 = (e2 * 78913) >> 18;  // floor(e2 * log10(2)): floor(log10(a)) or one less
@@ -69,8 +82,8 @@ bool round_to_precision(double a, int precision, ShortestDigits& d) {
     // x < 10^16: the cast truncates, which is the floor of a positive x, without floor()'s
     // library call (no SSE4.1 rounding instruction in the baseline x86-64).
     const double whole = static_cast<double>(static_cast<std::int64_t>(x)), frac = x - whole;  // exact
-    if (frac == 0.5) return false;
     double q = frac > 0.5 ? whole + 1 : whole;
+    if (frac == 0.5 && !tie_broken(a, s, x, whole, q)) return false;
     if (q == kPow10[precision]) q = kPow10[precision - 1], ++e10;  // 99..9.7 -> 100..0
     d.n = precision;
     d.exp = e10 - (precision - 1);
@@ -149,12 +162,13 @@ char* write_fixed(char* out, double value, int decimals) {
   if (decimals < 0 || decimals > 15 || !(a < 0x1p52)) return fmt::format_to(out, "{:.{}f}", value, decimals);
   // x = a x 10^decimals is one correctly rounded product; below 2^52 the halfway points k + 1/2
   // are exact, and rounding is monotonic, so x falls on the exact product's side of each, or on
-  // it: only then may the exact product lie on either side (fmt decides).
+  // it: then the product's rounding error decides (tie_broken), and fmt only for an exact tie.
   const double x = a * kPow10[decimals];
   if (!(x < 0x1p52)) return fmt::format_to(out, "{:.{}f}", value, decimals);
   const double whole = std::floor(x), frac = x - whole;  // exact
-  if (frac == 0.5) return fmt::format_to(out, "{:.{}f}", value, decimals);
-  const auto q = static_cast<std::uint64_t>(frac > 0.5 ? whole + 1 : whole);
+  double rounded = frac > 0.5 ? whole + 1 : whole;
+  if (frac == 0.5 && !tie_broken(a, decimals, x, whole, rounded)) return fmt::format_to(out, "{:.{}f}", value, decimals);
+  const auto q = static_cast<std::uint64_t>(rounded);
   if (std::signbit(value)) *out++ = '-';
   const int n = std::max(decimal_digits(q), decimals + 1);  // at least "0." before the decimals
   char digits[24];
