@@ -312,20 +312,27 @@ void print_bar_profile(const std::string& name, const BarProfile& p, double time
   std::ifstream in(p.journal);
   std::string line;
   std::uint64_t seq = 0;
-  const auto event_type = [&](std::string_view l) {
-    const std::string_view key = "\"event_type\":\"";
+  const auto field = [](std::string_view l, std::string_view key) {  // key as "name":"
     const auto at = l.find(key);
     if (at == std::string_view::npos) return std::string_view();
     const auto from = at + key.size();
     return l.substr(from, l.find('"', from) - from);
   };
+  std::string bar_time;
   for (const auto& b : p.busy) {
     bool signal = false, fill = false, stop = false;
     for (std::uint32_t k = 0; k < b.entries; ++k) {
       // Lines are entries seq 1, 2, ...: skip to this bar's first.
       while (seq < b.first_seq + k && std::getline(in, line)) ++seq;
       if (seq != b.first_seq + k) throw std::runtime_error(p.journal + ": fewer entries than the run reported");
-      const auto type = event_type(line);
+      if (!line.starts_with(fmt::format("{{\"seq\":{},", seq)))
+        throw std::runtime_error(fmt::format("{}:{}: not the entry with seq {}", p.journal, seq, seq));
+      // A bar's entries carry its time: one that does not is another bar's (the count is off).
+      const auto time = field(line, "\"timestamp\":\"");
+      if (k == 0) bar_time = time;
+      else if (time != bar_time)
+        throw std::runtime_error(fmt::format("{}:{}: an entry at {} among a bar's at {}", p.journal, seq, time, bar_time));
+      const auto type = field(line, "\"event_type\":\"");
       signal = signal || type == "OPPORTUNITY_DETECTED";
       fill = fill || type == "ORDER_FILLED";
       stop = stop || type == "STOP_MOVED";
@@ -521,7 +528,12 @@ int main(int argc, char** argv) {
     fmt::print("  {}: {} quiet bars (nothing journaled) after the first quarter, {} allocations on them ({:.4f} per quiet bar)\n",
                name, r.quiet_bars, r.quiet_allocs,
                r.quiet_bars ? static_cast<double>(r.quiet_allocs) / static_cast<double>(r.quiet_bars) : 0.0);
-    if (r.profile) print_bar_profile(name, *r.profile, timed);
+    try {
+      if (r.profile) print_bar_profile(name, *r.profile, timed);
+    } catch (const std::exception& e) {
+      std::cerr << "error: --bar-profile: " << e.what() << "\n";
+      return 1;
+    }
   }
   if (wants("reference-parquet")) {
     // Row groups and pages as `data import` writes them (st::kBarRowGroupRows, st::kBarPageRows),

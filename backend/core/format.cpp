@@ -48,15 +48,6 @@ ShortestDigits shortest_digits(double value) {
 }
 
 namespace {
-// |value| rounded to `precision` (1..15) significant digits in double arithmetic, where that is
-// what exact rounding gives. x = |value| * 10^s with an exact power of ten (|s| <= 22) is one
-// correctly rounded operation, and rounding is monotonic: against any number it can represent
-// exactly (10^precision, a halfway point k + 1/2 below 2^52), x lies on the same side as the exact
-// product, or on it. So comparing x decides, except when x lands on a halfway point: then the
-// exact product may lie on either side, and the operation's rounding error (exact, by a fused
-// multiply-add) says which; only an exact tie goes to the caller's exact path. Most reasons' values
-// (ranges, ratios, prices with many digits — a price's 7th digit is a 5 one time in ten) are
-// decided here without Dragonbox.
 // x = a x 10^s (s >= 0) or a / 10^-s, correctly rounded, landed on whole + 1/2. The exact
 // result lies above x when the operation's rounding error says so: for the product a x p - x, for
 // the quotient a - x x p (both exactly representable, and exactly what fma computes). Sets q to
@@ -68,6 +59,15 @@ bool tie_broken(double a, int s, double x, double whole, double& q) {
   return true;
 }
 
+// |value| rounded to `precision` (1..15) significant digits in double arithmetic, where that is
+// what exact rounding gives. x = |value| * 10^s with an exact power of ten (|s| <= 22) is one
+// correctly rounded operation, and rounding is monotonic: against any number it can represent
+// exactly (10^precision, a halfway point k + 1/2 below 2^52), x lies on the same side as the exact
+// product, or on it. So comparing x decides, except when x lands on a halfway point: then the
+// exact product may lie on either side, and the operation's rounding error (exact, by a fused
+// multiply-add) says which; only an exact tie goes to the caller's exact path. Most reasons' values
+// (ranges, ratios, prices with many digits — a price's 7th digit is a 5 one time in ten) are
+// decided here without Dragonbox.
 bool round_to_precision(double a, int precision, ShortestDigits& d) {
   const int e2 = static_cast<int>(std::bit_cast<std::uint64_t>(a) >> 52) - 1023;  // a in [2^e2, 2^(e2+1))
   int e10 = (e2 * 78913) >> 18;  // floor(e2 * log10(2)): floor(log10(a)) or one less
