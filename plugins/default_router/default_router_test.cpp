@@ -15,6 +15,7 @@ TEST(DefaultRouterPlugin, RoutesToTheEnvironmentsBrokerWithTheTimeInForce) {
   EXPECT_TRUE(w.plan({testing::make_signal(Direction::kLong), h.ctx(), h.ledger, {}}, plan).accepted);
   EXPECT_EQ(plan.time_in_force, "DAY");
   EXPECT_EQ(plan.plan.rationale.back().first, "routing");
+  EXPECT_EQ(plan.plan.rationale.back().second, "MARKET LONG order to the environment's broker, DAY");
 }
 
 TEST(DefaultRouterPlugin, UnknownTimeInForceIsRefused) {

@@ -19,6 +19,7 @@ TEST(MarketEntryPlugin, PlansAMarketEntryAtTheSignalClose) {
   EXPECT_EQ(plan.plan.entry_price, Decimal::parse("10.25"));
   ASSERT_EQ(plan.plan.rationale.size(), 1u);
   EXPECT_EQ(plan.plan.rationale[0].first, "entry");
+  EXPECT_EQ(plan.plan.rationale[0].second, "market order at the next open; reference price 10.25 (signal close)");
 }
 
 TEST(MarketEntryPlugin, RejectsWhenMaxOpenTradesAreOpen) {
