@@ -110,7 +110,8 @@ std::optional<BrokerFill> SimulatedBroker::try_fill(Order& o, const Bar& bar) {
 void SimulatedBroker::process_bar(const Bar& bar, const FillHandler& on_fill,
                                   std::vector<Order>& cancelled) {
   std::size_t keep = 0;
-  std::vector<std::uint64_t> filled_groups;
+  auto& filled_groups = filled_groups_;  // the OCO groups filled on this bar
+  filled_groups.clear();
   for (std::size_t i = 0; i < pending_.size(); ++i) {
     Order& o = pending_[i];
     if (o.oco_group != 0 &&

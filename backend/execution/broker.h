@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "backend/api/dto.h"
+#include "backend/core/function_ref.h"
 
 namespace st {
 
@@ -47,8 +48,9 @@ class SimulatedBroker {
 
   // Receives each fill as it happens and applies it (ledger, journal). Returns a reason to
   // refuse the fill (e.g. not enough cash): the order is then dropped unfilled. It must not
-  // submit or cancel orders itself (queue them until process_bar returns).
-  using FillHandler = std::function<std::optional<std::string>(const BrokerFill&)>;
+  // submit or cancel orders itself (queue them until process_bar returns). Called only while
+  // process_bar / fill_market_at_close runs: a reference to the caller's callable, not a copy.
+  using FillHandler = FunctionRef<std::optional<std::string>(const BrokerFill&)>;
   // Tries every pending order against `bar`, in submission (FIFO) order. Filled and refused
   // orders leave the book; when an order with an oco_group fills, the rest of its group is
   // cancelled (returned in `cancelled`).
@@ -69,6 +71,7 @@ class SimulatedBroker {
   Decimal commission_rate_;  // percent / 100, exact
   std::vector<Order> pending_;
   std::uint64_t next_id_ = 1;
+  std::vector<std::uint64_t> filled_groups_;  // process_bar's, kept for its memory
 };
 
 }  // namespace st
