@@ -31,7 +31,9 @@ PlanDecision RiskSizing::plan(const PlanningInput& in, RoutedTradePlan& routed) 
   const bool capped = units > cap;
   units = std::min(units, cap);
   const int q = in.market.instrument().quantity_precision;
-  const Decimal size = Decimal::from_double(std::floor(units * std::pow(10.0, q)) / std::pow(10.0, q), q);
+  // 10^q exactly, from the table where it has it (as pow gives it, without the library call).
+  const double unit = q >= 0 && q <= Decimal::kMaxScale ? Decimal::kPow10d[q] : std::pow(10.0, q);
+  const Decimal size = Decimal::from_double(std::floor(units * unit) / unit, q);
   if (size.is_zero() || size.is_negative())
     return PlanDecision::reject(
         format_compiled(FMT_COMPILE("size rounds to zero (risk {:.2f} / {:.6g} per unit = {:.6g} units)"),
