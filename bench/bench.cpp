@@ -443,7 +443,8 @@ int main(int argc, char** argv) {
       "  --out DIR            where journals and Parquet files go (default <tmp>/s1mpletrader-bench)\n"
       "  --no-context-blocks  context workers bar by bar, not in blocks (same results; to measure the blocks)\n"
       "  --bar-profile        also time each bar of the untimed run and print the time by kind of bar\n"
-      "                       (quiet, opportunity, fill, stop moved, journal write), from the journal\n";
+      "                       (quiet, opportunity, fill, stop moved, journal write), from the journal;\n"
+      "                       for the in-memory workloads (feed, pipeline, reference)\n";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -497,6 +498,9 @@ int main(int argc, char** argv) {
   auto wants = [&](const std::string& w) { return workload == "all" || workload == w; };
   // One series, generated once, replayed by every in-memory run.
   std::vector<st::Bar> series;
+  if (g_bar_profile && !(wants("feed") || wants("pipeline") || wants("reference")))
+    std::cerr << "note: --bar-profile times the in-memory workloads (feed, pipeline, reference); " << workload
+              << " has none\n";
   if (wants("feed") || wants("pipeline") || wants("reference")) {
     series.reserve(static_cast<std::size_t>(bars));
     auto source = st::make_synth(synth, st::kNsPerMinute);
