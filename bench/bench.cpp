@@ -347,8 +347,8 @@ void print_bar_profile(const std::string& name, const BarProfile& p, double time
   if (bars == 0) return;
   const double ns = p.ns_per_tick;
   fmt::print("  {}: time by kind of bar (--bar-profile: the bars after the first quarter of the untimed run,\n"
-             "  timed one by one; {:.1f} ns a bar in all against the timed median's {:.1f}: the difference is the\n"
-             "  timing's own cost, in every row)\n",
+             "  timed one by one; {:.1f} ns a bar in all against the timed median's {:.1f}: on a steady machine\n"
+             "  the difference is the timing's own cost, in every row)\n",
              name, total * ns / static_cast<double>(bars), timed_ns_per_bar);
   fmt::print("    {:<36} {:>10} {:>7} {:>11} {:>11} {:>7}\n", "kind of bar", "bars", "share", "ns a bar", "ns per bar",
              "time");
