@@ -27,7 +27,7 @@
 #include <fstream>
 #include <iostream>
 #include <new>
-#include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -167,7 +167,7 @@ struct Result {
   std::string final_equity;
   std::int64_t quiet_bars = 0;
   std::uint64_t quiet_allocs = 0;
-  std::shared_ptr<BarProfile> profile;  // --bar-profile, on the run that counts quiet bars
+  std::optional<BarProfile> profile;  // --bar-profile, on the run that counts quiet bars
 };
 
 double peak_rss_mib() {
@@ -198,9 +198,9 @@ Result run_once(const st::config::ConfigSet& cfg, const st::PluginRegistry& regi
   // when asked, as it costs a call per bar.
   std::uint64_t last_allocs = 0, last_journal = 0, last_writes = 0, quiet_allocs = 0;
   std::int64_t quiet_bars = 0;
-  std::shared_ptr<BarProfile> profile;
+  std::optional<BarProfile> profile;
   std::uint64_t last_ticks = 0;
-  if (count_quiet && g_bar_profile) profile = std::make_shared<BarProfile>();
+  if (count_quiet && g_bar_profile) profile.emplace();
   if (count_quiet)
     options.bar_hook = [&](std::int64_t done, std::uint64_t journal, std::uint64_t writes) {
       const std::uint64_t now = g_allocations.load(std::memory_order_relaxed);
@@ -238,7 +238,7 @@ Result run_once(const st::config::ConfigSet& cfg, const st::PluginRegistry& regi
   if (profile) {
     profile->ns_per_tick = res.seconds * 1e9 / static_cast<double>(ticks_now() - ticks0);
     profile->journal = (std::filesystem::path(out) / link.name / "journal.jsonl").string();
-    res.profile = profile;
+    res.profile = std::move(profile);
   }
   const CpuTimes c1 = cpu_times();
   res.cpu = {c1.user - c0.user, c1.kernel - c0.kernel};
@@ -281,9 +281,14 @@ const st::config::StrategyLinkConfig& link_named(const st::config::ConfigSet& cf
   throw std::runtime_error("bench/config/operation.yaml has no link named " + name);
 }
 
-void print_row(const std::string& name, std::vector<Result> results, std::int64_t bars) {
+// The median run by time (results sorted by it).
+const Result& median_run(std::vector<Result>& results) {
   std::sort(results.begin(), results.end(), [](const Result& a, const Result& b) { return a.seconds < b.seconds; });
-  const Result& med = results[results.size() / 2];
+  return results[results.size() / 2];
+}
+
+void print_row(const std::string& name, std::vector<Result> results, std::int64_t bars) {
+  const Result& med = median_run(results);
   fmt::print("{:<18} {:>12.0f} {:>8.1f} {:>8.3f} {:>8} {:>10} {:>11.4f} {:>8.0f} MiB\n", name,
              static_cast<double>(bars) / med.seconds, med.seconds * 1e9 / static_cast<double>(bars), med.seconds,
              med.trades, med.journal, med.steady_allocs_per_bar, peak_rss_mib());
@@ -524,9 +529,8 @@ int main(int argc, char** argv) {
     auto memory = [&] { return std::make_unique<st::SpanBarSource>(series.data(), series.size(), "synthetic 1m"); };
     for (int r = 0; r < runs; ++r) results.push_back(run_once(cfg, registry, link, out, bars, memory));
     print_row(link.name, results, bars);
-    std::sort(results.begin(), results.end(), [](const Result& a, const Result& b) { return a.seconds < b.seconds; });
     quiet.push_back({link.name, run_once(cfg, registry, link, out, bars, memory, true),
-                     results[results.size() / 2].seconds * 1e9 / static_cast<double>(bars)});
+                     median_run(results).seconds * 1e9 / static_cast<double>(bars)});
   }
   for (const auto& [name, r, timed] : quiet) {
     fmt::print("  {}: {} quiet bars (nothing journaled) after the first quarter, {} allocations on them ({:.4f} per quiet bar)\n",

@@ -181,17 +181,14 @@ char* write_fixed(char* out, double value, int decimals) {
   return out + decimals;
 }
 
-TextBuilder& TextBuilder::operator<<(Fixed v) {
-  // The formatter's bounds (see fmt::formatter<Fixed>), with fmt's error type.
+char* write_checked(char* out, Fixed v) {
   if (v.decimals < 0 || v.decimals > 24) throw fmt::format_error("Fixed: decimals must be 0-24");
-  char buf[max_fixed_chars(24)];
-  return append(buf, write_fixed(buf, v.value, v.decimals));
+  return write_fixed(out, v.value, v.decimals);
 }
 
-TextBuilder& TextBuilder::operator<<(General v) {
+char* write_checked(char* out, General v) {
   if (v.precision < 1 || v.precision > 17) throw fmt::format_error("General: precision must be 1-17");
-  char buf[kGeneralRoom];
-  return append(buf, write_general(buf, v.value, v.precision));
+  return write_general(out, v.value, v.precision);
 }
 
 }  // namespace st

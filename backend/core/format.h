@@ -102,6 +102,11 @@ struct General {
   double value;
   int precision;
 };
+// Write a Fixed (decimals 0-24; room max_fixed_chars(24)) or a General (precision 1-17; room
+// kGeneralRoom), or throw fmt::format_error for one out of those bounds: the one check the fmt
+// formatter below and TextBuilder share.
+char* write_checked(char* out, Fixed v);
+char* write_checked(char* out, General v);
 
 // A short text built from pieces, for the reasons and rationales written on every trade: views
 // are appended, numbers written in place by the writers above, and the result is one std::string
@@ -124,8 +129,14 @@ class TextBuilder {
     char buf[Decimal::kMaxChars];
     return append(buf, v.write(buf));
   }
-  TextBuilder& operator<<(Fixed v);
-  TextBuilder& operator<<(General v);
+  TextBuilder& operator<<(Fixed v) {
+    char buf[max_fixed_chars(24)];
+    return append(buf, write_checked(buf, v));
+  }
+  TextBuilder& operator<<(General v) {
+    char buf[kGeneralRoom];
+    return append(buf, write_checked(buf, v));
+  }
   template <std::integral I>
     requires(!std::same_as<I, char> && !std::same_as<I, bool>)
   TextBuilder& operator<<(I v) {
@@ -162,12 +173,10 @@ struct fmt::formatter<T> {
       return std::copy(buf, v.write(buf), ctx.out());
     } else if constexpr (std::same_as<T, st::Fixed>) {
       char buf[st::max_fixed_chars(24)];
-      if (v.decimals < 0 || v.decimals > 24) throw fmt::format_error("Fixed: decimals must be 0-24");
-      return std::copy(buf, st::write_fixed(buf, v.value, v.decimals), ctx.out());
+      return std::copy(buf, st::write_checked(buf, v), ctx.out());
     } else {
       char buf[st::kGeneralRoom];
-      if (v.precision < 1 || v.precision > 17) throw fmt::format_error("General: precision must be 1-17");
-      return std::copy(buf, st::write_general(buf, v.value, v.precision), ctx.out());
+      return std::copy(buf, st::write_checked(buf, v), ctx.out());
     }
   }
 };
