@@ -300,6 +300,11 @@ void print_row(const std::string& name, std::vector<Result> results, std::int64_
     fmt::print("; {:.0f} cycles per bar at {:.2f} GHz", med.seconds * 1e9 / static_cast<double>(bars) * g_clock_ghz,
                g_clock_ghz);
   fmt::print("\n");
+  // The spread of the runs (sorted by median_run): on a shared machine, how far apart they were
+  // says how much the median can be trusted.
+  if (results.size() > 1)
+    fmt::print("  {}: the {} runs took {:.1f} to {:.1f} ns per bar (fastest to slowest)\n", name, results.size(),
+               per_bar(results.front().seconds), per_bar(results.back().seconds));
 }
 
 // --bar-profile's table: the profiled bars by kind, each bar counted once, under the first of
@@ -437,7 +442,8 @@ int main(int argc, char** argv) {
       "The reproducible benchmark (docs/PERFORMANCE.md): a seeded synthetic series of one-minute bars\n"
       "through the real engine, single-threaded, each workload K times; prints the median run's bars/s,\n"
       "ns/bar, CPU time (user, kernel) and cycles per bar, trades, journal entries, allocations per bar\n"
-      "and on quiet bars, peak RSS, and the core's clock before and after.\n\n"
+      "and on quiet bars, peak RSS, and the core's clock before and after; with K > 1 also the fastest and\n"
+      "slowest run, which say how noisy the machine was.\n\n"
       "  --bars N             bars per run (default 10000000, at least 100000)\n"
       "  --runs K             runs per workload; the median is printed (default 1; 5 for the published figures)\n"
       "  --workload W         all (default), feed, pipeline, reference, reference-parquet (also writes\n"

@@ -24,6 +24,12 @@ for w in feed pipeline reference; do
 done
 grep -q "results identical: yes" <<<"$text" || fail "the sweep's results differ between 1 and 2 threads"
 grep -Eq "speed-up x[0-9.]+" <<<"$text" || fail "no sweep speed-up"
+# With several runs, each row says how far apart they were (fastest <= slowest).
+text=$("$bench" --bars 100000 --runs 3 --workload feed --out "$out")
+echo "$text"
+spread=$(sed -En 's/^  feed: the 3 runs took ([0-9.]+) to ([0-9.]+) ns per bar .*/\1 \2/p' <<<"$text")
+[[ -n "$spread" ]] || fail "no spread of the runs for feed"
+awk '{ exit !($1 <= $2) }' <<<"$spread" || fail "the fastest run is slower than the slowest: $spread"
 # --bar-profile: the reference's bars by kind, every bar after the first quarter counted once (their
 # shares of the bars and of the time each add up to 100 %), quiet bars as many as counted above.
 text=$("$bench" --bars 100000 --runs 1 --workload reference --bar-profile --out "$out")
