@@ -26,9 +26,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <new>
 #include <optional>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -334,7 +334,9 @@ void print_bar_profile(const std::string& name, const BarProfile& p, double time
     for (std::uint32_t k = 0; k < b.entries; ++k) {
       // Lines are entries seq 1, 2, ...: skip to this bar's first.
       while (seq < b.first_seq + k && std::getline(in, line)) ++seq;
-      if (seq != b.first_seq + k) throw std::runtime_error(p.journal + ": fewer entries than the run reported");
+      if (seq != b.first_seq + k)
+        throw std::runtime_error(fmt::format("{}: ends at seq {}, before the entry with seq {} the run reported",
+                                             p.journal, seq, b.first_seq + k));
       if (!line.starts_with(fmt::format("{{\"seq\":{},", seq)))
         throw std::runtime_error(fmt::format("{}:{}: not the entry with seq {}", p.journal, seq, seq));
       // A bar's entries carry its time: one that does not is another bar's (the count is off).

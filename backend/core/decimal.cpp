@@ -207,7 +207,7 @@ std::string Decimal::to_string_fixed() const {
 }
 
 // The fixed text without trailing fraction zeros and a bare point ("-0" cannot occur: a negative
-// raw value has a non-zero digit). The zeros are dropped from the number before it is written.
+// raw value has a non-zero digit).
 char* Decimal::write(char* out) const {
   const std::uint64_t mag = magnitude(raw_);
   const int scale = scale_ > 0 && mag != 0 ? scale_ : 0;
