@@ -16,8 +16,10 @@
 //   sweep              the reference strategy over 64 parameter sets (EMA fast period x stop
 //                      multiple) on --sweep-bars bars, on 1 thread and on --threads threads; the
 //                      per-set results must be identical on both
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <sys/resource.h>
+#include <sys/utsname.h>
 
 #include <algorithm>
 #include <atomic>
@@ -126,6 +128,34 @@ CpuTimes cpu_times() {
   getrusage(RUSAGE_SELF, &u);
   const auto sec = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
   return {sec(u.ru_utime), sec(u.ru_stime)};
+}
+
+// The conditions of the run, printed first so that a pasted result states them: the CPU's model
+// and logical CPUs, the kernel, the compiler, the build type and flags, the date (UTC).
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with("model name")) {
+      const auto colon = line.find(':');
+      if (colon != std::string::npos && colon + 2 <= line.size()) return line.substr(colon + 2);
+    }
+  return "unknown CPU";
+}
+
+std::string conditions() {
+  utsname u{};
+  const std::string kernel = uname(&u) == 0 ? fmt::format("{} {}", u.sysname, u.release) : "unknown kernel";
+#if defined(__clang__)
+  const std::string compiler = std::string("clang ") + __clang_version__;
+#elif defined(__GNUC__)
+  const std::string compiler = std::string("g++ ") + __VERSION__;
+#else
+  const std::string compiler = "unknown compiler";
+#endif
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  return fmt::format("machine: {}, {} logical CPUs; {}; {}, {} build ({})\ndate: {:%Y-%m-%d %H:%M:%S} UTC\n",
+                     cpu_model(), std::thread::hardware_concurrency(), kernel, compiler, ST_BUILD_TYPE, ST_BUILD_FLAGS,
+                     now);
 }
 
 // --bar-profile: the untimed run that counts quiet bars also times each bar after the first
@@ -442,7 +472,8 @@ int main(int argc, char** argv) {
       "[--config DIR] [--out DIR] [--no-context-blocks] [--bar-profile]\n";
   const char* help =
       "The reproducible benchmark (docs/PERFORMANCE.md): a seeded synthetic series of one-minute bars\n"
-      "through the real engine, single-threaded, each workload K times; prints the median run's bars/s,\n"
+      "through the real engine, single-threaded, each workload K times; prints the conditions (CPU,\n"
+      "logical CPUs, kernel, compiler, build type and flags, date), then the median run's bars/s,\n"
       "ns/bar, CPU time (user, kernel) and cycles per bar, trades, journal entries, allocations per bar\n"
       "and on quiet bars, peak RSS, and the core's clock before and after; with K > 1 also the fastest and\n"
       "slowest run, which say how noisy the machine was.\n\n"
@@ -521,6 +552,10 @@ int main(int argc, char** argv) {
   }
   fmt::print("s1mpletrader-bench: {} one-minute bars (seed {}), {} run(s) per workload, single-threaded\n", bars,
              synth.seed, runs);
+  fmt::print("{}", conditions());
+#ifndef NDEBUG
+  fmt::print("warning: built with assertions on (not a Release build): these figures do not compare with published ones\n");
+#endif
   g_clock_ghz = clock_ghz();
   if (g_clock_ghz > 0) fmt::print("clock before the runs: {:.2f} GHz (a chain of dependent additions)\n", g_clock_ghz);
   fmt::print("{:<18} {:>12} {:>8} {:>8} {:>8} {:>10} {:>11} {:>12}\n", "workload", "bars/s", "ns/bar", "seconds",

@@ -13,8 +13,15 @@ for o in --bars --runs --workload --sweep-bars --threads --config --out --no-con
 done
 if err=$("$bench" --no-such-option 2>&1); then fail "an unknown option was accepted"; fi
 grep -q 'unknown option "--no-such-option"' <<<"$err" || fail "the error does not name the unknown option: $err"
+day_before=$(date -u +%Y-%m-%d)
 text=$("$bench" --bars 100000 --runs 1 --sweep-bars 100000 --threads 2 --out "$out")
 echo "$text"
+# The conditions come first: the machine (CPU, logical CPUs, kernel, compiler, build) and the date.
+grep -Eq "^machine: .+, $(nproc) logical CPUs; Linux [^;]+; (g\+\+|clang) [^,]+, [A-Za-z]+ build \(.*\)$" <<<"$text" ||
+  fail "no machine line (CPU, $(nproc) logical CPUs, kernel, compiler, build)"
+grep -q "^machine: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1 | sed 's/[][\.*^$]/\\&/g')," <<<"$text" ||
+  fail "the machine line does not name this CPU"
+grep -Eq "^date: ($day_before|$(date -u +%Y-%m-%d)) [0-9]{2}:[0-9]{2}:[0-9]{2} UTC$" <<<"$text" || fail "no date line (today, UTC)"
 for w in feed pipeline reference reference-parquet reference-pq-plain; do
   grep -Eq "^$w +[0-9]+ +[0-9.]+ " <<<"$text" || fail "no row for $w"
   grep -Eq "^  $w: CPU per bar in the median run: [0-9.]+ ns user, [0-9.]+ ns kernel" <<<"$text" || fail "no CPU split for $w"
