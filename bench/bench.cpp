@@ -18,6 +18,7 @@
 //                      per-set results must be identical on both
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 
@@ -40,6 +41,7 @@
 #endif
 
 #include "backend/api/plugin.h"
+#include "backend/core/atomic_file.h"
 #include "backend/config/loader.h"
 #include "backend/data/synth.h"
 #include "backend/dataio/convert.h"
@@ -142,20 +144,29 @@ std::string cpu_model() {
   return "unknown CPU";
 }
 
-std::string conditions() {
+struct Conditions {
+  std::string cpu;
+  unsigned logical_cpus = 0;
+  std::string kernel, compiler, build_type, build_flags, date;  // date: ISO 8601, UTC
+};
+
+Conditions conditions() {
+  Conditions c;
+  c.cpu = cpu_model();
+  c.logical_cpus = std::thread::hardware_concurrency();
   utsname u{};
-  const std::string kernel = uname(&u) == 0 ? fmt::format("{} {}", u.sysname, u.release) : "unknown kernel";
+  c.kernel = uname(&u) == 0 ? fmt::format("{} {}", u.sysname, u.release) : "unknown kernel";
 #if defined(__clang__)
-  const std::string compiler = std::string("clang ") + __clang_version__;
+  c.compiler = std::string("clang ") + __clang_version__;
 #elif defined(__GNUC__)
-  const std::string compiler = std::string("g++ ") + __VERSION__;
+  c.compiler = std::string("g++ ") + __VERSION__;
 #else
-  const std::string compiler = "unknown compiler";
+  c.compiler = "unknown compiler";
 #endif
-  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  return fmt::format("machine: {}, {} logical CPUs; {}; {}, {} build ({})\ndate: {:%Y-%m-%d %H:%M:%S} UTC\n",
-                     cpu_model(), std::thread::hardware_concurrency(), kernel, compiler, ST_BUILD_TYPE, ST_BUILD_FLAGS,
-                     now);
+  c.build_type = ST_BUILD_TYPE;
+  c.build_flags = ST_BUILD_FLAGS;
+  c.date = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+  return c;
 }
 
 // --bar-profile: the untimed run that counts quiet bars also times each bar after the first
@@ -317,7 +328,8 @@ const Result& median_run(std::vector<Result>& results) {
   return results[results.size() / 2];
 }
 
-void print_row(const std::string& name, std::vector<Result> results, std::int64_t bars) {
+// Prints a workload's rows; returns them for --json (the runs' ns per bar fastest first).
+nlohmann::ordered_json print_row(const std::string& name, std::vector<Result> results, std::int64_t bars) {
   const Result& med = median_run(results);
   fmt::print("{:<18} {:>12.0f} {:>8.1f} {:>8.3f} {:>8} {:>10} {:>11.4f} {:>8.0f} MiB\n", name,
              static_cast<double>(bars) / med.seconds, med.seconds * 1e9 / static_cast<double>(bars), med.seconds,
@@ -335,6 +347,21 @@ void print_row(const std::string& name, std::vector<Result> results, std::int64_
   if (results.size() > 1)
     fmt::print("  {}: the {} runs took {:.1f} to {:.1f} ns per bar (fastest to slowest)\n", name, results.size(),
                per_bar(results.front().seconds), per_bar(results.back().seconds));
+  nlohmann::ordered_json row;
+  row["name"] = name;
+  row["bars_per_second"] = static_cast<double>(bars) / med.seconds;
+  row["ns_per_bar"] = per_bar(med.seconds);
+  row["seconds"] = med.seconds;
+  row["trades"] = med.trades;
+  row["journal_entries"] = med.journal;
+  row["allocations_per_bar"] = med.steady_allocs_per_bar;
+  row["peak_rss_mib"] = peak_rss_mib();
+  row["cpu_user_ns_per_bar"] = per_bar(med.cpu.user);
+  row["cpu_kernel_ns_per_bar"] = per_bar(med.cpu.kernel);
+  row["cycles_per_bar"] = g_clock_ghz > 0 ? nlohmann::ordered_json(per_bar(med.seconds) * g_clock_ghz) : nullptr;
+  row["runs_ns_per_bar"] = nlohmann::ordered_json::array();
+  for (const Result& r : results) row["runs_ns_per_bar"].push_back(per_bar(r.seconds));
+  return row;
 }
 
 // --bar-profile's table: the profiled bars by kind, each bar counted once, under the first of
@@ -456,6 +483,19 @@ SweepPass run_sweep(const std::vector<st::config::ConfigSet>& cfgs, const st::Pl
   return pass;
 }
 
+// --json: the whole report, replaced atomically (a reader never sees half of it). False, with the
+// reason on stderr, when it cannot be written.
+bool write_json(const std::string& path, const nlohmann::ordered_json& report) {
+  if (path.empty()) return true;
+  try {
+    st::write_file_atomic(path, report.dump(2) + "\n");
+    return true;
+  } catch (const std::exception& e) {
+    std::cerr << "error: --json " << path << ": " << e.what() << "\n";
+    return false;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -466,10 +506,11 @@ int main(int argc, char** argv) {
   std::string workload = "all";
   std::string config = std::string(ST_SOURCE_DIR) + "/bench/config";
   std::string out = (std::filesystem::temp_directory_path() / "s1mpletrader-bench").string();
+  std::string json_path;
   const char* usage =
       "usage: s1mpletrader-bench [--bars N] [--runs K] "
       "[--workload all|feed|pipeline|reference|reference-parquet|sweep] [--sweep-bars N] [--threads N] "
-      "[--config DIR] [--out DIR] [--no-context-blocks] [--bar-profile]\n";
+      "[--config DIR] [--out DIR] [--json FILE] [--no-context-blocks] [--bar-profile]\n";
   const char* help =
       "The reproducible benchmark (docs/PERFORMANCE.md): a seeded synthetic series of one-minute bars\n"
       "through the real engine, single-threaded, each workload K times; prints the conditions (CPU,\n"
@@ -485,6 +526,9 @@ int main(int argc, char** argv) {
       "  --threads N          threads of the sweep's second pass (default: the cores)\n"
       "  --config DIR         the benchmark's configuration (default bench/config of the source tree)\n"
       "  --out DIR            where journals and Parquet files go (default <tmp>/s1mpletrader-bench)\n"
+      "  --json FILE          also write the conditions and the rows' figures to FILE as JSON (replaced\n"
+      "                       atomically at the end; not --bar-profile's table), to keep or compare\n"
+      "                       results by program\n"
       "  --no-context-blocks  context workers bar by bar, not in blocks (same results; to measure the blocks)\n"
       "  --bar-profile        also time each bar of the untimed run and print the time by kind of bar\n"
       "                       (quiet, opportunity, fill, stop moved, journal write), from the journal;\n"
@@ -506,6 +550,7 @@ int main(int argc, char** argv) {
       else if (a == "--workload") workload = value();
       else if (a == "--config") config = value();
       else if (a == "--out") out = value();
+      else if (a == "--json") json_path = value();
       else if (a == "--no-context-blocks") g_context_blocks = false;
       else if (a == "--bar-profile") g_bar_profile = true;
       else if (a == "--help" || a == "-h") {
@@ -528,6 +573,23 @@ int main(int argc, char** argv) {
   if (bars < 100000 || sweep_bars < 100000 || runs < 1 || threads < 1) {
     std::cerr << "error: --bars and --sweep-bars must be at least 100000, --runs and --threads at least 1\n";
     return 2;
+  }
+  if (!json_path.empty()) {
+    // Checked now, not after minutes of runs: the file's folder exists and takes a file.
+    const std::filesystem::path p(json_path);
+    const std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec) || std::filesystem::is_directory(p, ec)) {
+      std::cerr << "error: --json " << json_path << ": "
+                << (std::filesystem::is_directory(p, ec) ? "is a folder" : "its folder does not exist") << "\n";
+      return 2;
+    }
+    const std::string probe = json_path + ".tmp";
+    if (!std::ofstream(probe)) {
+      std::cerr << "error: --json " << json_path << ": cannot write there\n";
+      return 2;
+    }
+    std::filesystem::remove(probe, ec);
   }
   std::filesystem::create_directories(out);
   st::Diagnostics diags;
@@ -552,12 +614,28 @@ int main(int argc, char** argv) {
   }
   fmt::print("s1mpletrader-bench: {} one-minute bars (seed {}), {} run(s) per workload, single-threaded\n", bars,
              synth.seed, runs);
-  fmt::print("{}", conditions());
+  const Conditions cond = conditions();
+  fmt::print("machine: {}, {} logical CPUs; {}; {}, {} build ({})\ndate: {} UTC\n", cond.cpu, cond.logical_cpus,
+             cond.kernel, cond.compiler, cond.build_type, cond.build_flags,
+             cond.date.substr(0, 10) + " " + cond.date.substr(11, 8));
+  nlohmann::ordered_json report;
+  report["benchmark"] = "s1mpletrader-bench";
+  report["conditions"] = {{"cpu", cond.cpu},           {"logical_cpus", cond.logical_cpus},
+                          {"kernel", cond.kernel},     {"compiler", cond.compiler},
+                          {"build_type", cond.build_type}, {"build_flags", cond.build_flags},
+                          {"date", cond.date}};
+  report["bars"] = bars;
+  report["seed"] = synth.seed;
+  report["runs"] = runs;
+  report["clock_ghz_before"] = nullptr;  // measured below, after the header is printed
+  report["clock_ghz_after"] = nullptr;
+  report["workloads"] = nlohmann::ordered_json::array();
 #ifndef NDEBUG
   fmt::print("warning: built with assertions on (not a Release build): these figures do not compare with published ones\n");
 #endif
   g_clock_ghz = clock_ghz();
   if (g_clock_ghz > 0) fmt::print("clock before the runs: {:.2f} GHz (a chain of dependent additions)\n", g_clock_ghz);
+  report["clock_ghz_before"] = g_clock_ghz > 0 ? nlohmann::ordered_json(g_clock_ghz) : nullptr;
   fmt::print("{:<18} {:>12} {:>8} {:>8} {:>8} {:>10} {:>11} {:>12}\n", "workload", "bars/s", "ns/bar", "seconds",
              "trades", "journal", "allocs/bar", "peak RSS");
   struct QuietRun {
@@ -571,7 +649,7 @@ int main(int argc, char** argv) {
     std::vector<Result> results;
     auto memory = [&] { return std::make_unique<st::SpanBarSource>(series.data(), series.size(), "synthetic 1m"); };
     for (int r = 0; r < runs; ++r) results.push_back(run_once(cfg, registry, link, out, bars, memory));
-    print_row(link.name, results, bars);
+    report["workloads"].push_back(print_row(link.name, results, bars));
     quiet.push_back({link.name, run_once(cfg, registry, link, out, bars, memory, true),
                      median_run(results).seconds * 1e9 / static_cast<double>(bars)});
   }
@@ -579,6 +657,11 @@ int main(int argc, char** argv) {
     fmt::print("  {}: {} quiet bars (nothing journaled) after the first quarter, {} allocations on them ({:.4f} per quiet bar)\n",
                name, r.quiet_bars, r.quiet_allocs,
                r.quiet_bars ? static_cast<double>(r.quiet_allocs) / static_cast<double>(r.quiet_bars) : 0.0);
+    for (auto& row : report["workloads"])
+      if (row["name"] == name) {
+        row["quiet_bars"] = r.quiet_bars;
+        row["allocations_on_quiet_bars"] = r.quiet_allocs;
+      }
     try {
       if (r.profile) print_bar_profile(name, *r.profile, timed);
     } catch (const std::exception& e) {
@@ -603,7 +686,11 @@ int main(int argc, char** argv) {
       const auto& link = link_named(cfg, "reference");
       for (int r = 0; r < runs; ++r)
         results.push_back(run_once(cfg, registry, link, out, bars, [&] { return st::parquet::open_parquet_bars(file); }));
-      print_row(split ? "reference-parquet" : "reference-pq-plain", results, bars);
+      auto row = print_row(split ? "reference-parquet" : "reference-pq-plain", results, bars);
+      row["file"] = file;
+      row["file_mib"] = static_cast<double>(std::filesystem::file_size(file)) / 1048576.0;
+      row["price_encoding"] = split ? "BYTE_STREAM_SPLIT" : "PLAIN";
+      report["workloads"].push_back(std::move(row));
       fmt::print("  (from {}, {:.0f} MiB, ZSTD, prices {}, row groups of {} rows, pages of {})\n", file,
                  static_cast<double>(std::filesystem::file_size(file)) / 1048576.0,
                  split ? "BYTE_STREAM_SPLIT, times DELTA_BINARY_PACKED" : "PLAIN", st::kBarRowGroupRows,
@@ -649,13 +736,27 @@ int main(int argc, char** argv) {
     fmt::print("  {} threads {:>8.3f} s  {:>12.0f} bars/s  speed-up x{:.2f}  cpu: user {:.2f} s, kernel {:.2f} s\n",
                threads, tn, total / tn, t1 / tn, pn.cpu.user, pn.cpu.kernel);
     fmt::print("  results identical: {}\n", identical ? "yes" : "NO");
+    report["sweep"] = {{"sets", cfgs.size()},
+                       {"bars_per_set", sweep_bars},
+                       {"threads", threads},
+                       {"one_thread_seconds", t1},
+                       {"threads_seconds", tn},
+                       {"speed_up", t1 / tn},
+                       {"results_identical", identical}};
     // 64 journals of the reference strategy (about 2 GB at 1M bars each): not kept.
     for (std::size_t i = 0; i < cfgs.size(); ++i) std::filesystem::remove_all(fmt::format("{}/sweep-{}", out, i));
-    if (!identical) return 1;
+    if (!identical) {
+      write_json(json_path, report);
+      return 1;
+    }
   }
   if (!series.empty())
     fmt::print("(median of {} run(s); the in-memory series itself takes {:.0f} MiB of the RSS)\n", runs,
                static_cast<double>(series.size() * sizeof(st::Bar)) / 1048576.0);
-  if (g_clock_ghz > 0) fmt::print("clock after the runs: {:.2f} GHz\n", clock_ghz());
-  return 0;
+  if (g_clock_ghz > 0) {
+    const double after = clock_ghz();
+    fmt::print("clock after the runs: {:.2f} GHz\n", after);
+    report["clock_ghz_after"] = after;
+  }
+  return write_json(json_path, report) ? 0 : 1;
 }

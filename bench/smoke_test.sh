@@ -8,14 +8,39 @@ rm -rf "$out"
 fail() { echo "bench.smoke: $1" >&2; exit 1; }
 # --help lists every option; an unknown option is an error naming it.
 help=$("$bench" --help) || fail "--help failed"
-for o in --bars --runs --workload --sweep-bars --threads --config --out --no-context-blocks --bar-profile; do
+for o in --bars --runs --workload --sweep-bars --threads --config --out --json --no-context-blocks --bar-profile; do
   grep -q -- "^  $o " <<<"$help" || fail "--help does not explain $o"
 done
 if err=$("$bench" --no-such-option 2>&1); then fail "an unknown option was accepted"; fi
 grep -q 'unknown option "--no-such-option"' <<<"$err" || fail "the error does not name the unknown option: $err"
+# --json naming a place it cannot write is refused before any run.
+if err=$("$bench" --json "$out/no-such-folder/report.json" 2>&1); then fail "--json into a missing folder was accepted"; fi
+grep -q "error: --json $out/no-such-folder/report.json: its folder does not exist" <<<"$err" || fail "--json: $err"
 day_before=$(date -u +%Y-%m-%d)
-text=$("$bench" --bars 100000 --runs 1 --sweep-bars 100000 --threads 2 --out "$out")
+mkdir -p "$out"
+text=$("$bench" --bars 100000 --runs 1 --sweep-bars 100000 --threads 2 --out "$out" --json "$out/report.json")
 echo "$text"
+# --json holds what the text says: the conditions, a row per workload with the same ns per bar,
+# zero allocations on quiet bars, the sweep.
+node - "$out/report.json" "$text" <<'JS' || fail "--json does not hold the printed figures"
+const [file, text] = process.argv.slice(2);
+const r = JSON.parse(require('fs').readFileSync(file, 'utf8'));
+const check = (ok, what) => { if (!ok) { console.error('report.json: ' + what); process.exit(1); } };
+const c = r.conditions;
+check(text.includes(`machine: ${c.cpu}, ${c.logical_cpus} logical CPUs; ${c.kernel}; ${c.compiler}, ${c.build_type} build (${c.build_flags})`), 'conditions differ from the machine line');
+check(text.includes(`date: ${c.date.slice(0, 10)} ${c.date.slice(11, 19)} UTC`), 'date differs');
+check(r.bars === 100000 && r.runs === 1 && r.clock_ghz_before > 0 && r.clock_ghz_after > 0, 'bars, runs or clock');
+const names = r.workloads.map(w => w.name).join(' ');
+check(names === 'feed pipeline reference reference-parquet reference-pq-plain', 'workloads: ' + names);
+for (const w of r.workloads) {
+  const row = text.split('\n').find(l => l.startsWith(w.name + ' '));
+  check(row && Math.abs(Number(row.trim().split(/ +/)[2]) - w.ns_per_bar) <= 0.051, w.name + ': ns per bar ' + w.ns_per_bar + ' against ' + row);  // printed to 0.1
+  check(w.runs_ns_per_bar.length === 1 && w.cycles_per_bar > 0 && w.cpu_user_ns_per_bar > 0, w.name + ': runs, cycles or CPU');
+  if (['feed', 'pipeline', 'reference'].includes(w.name))
+    check(w.quiet_bars > 0 && w.allocations_on_quiet_bars === 0, w.name + ': quiet bars');
+}
+check(r.sweep && r.sweep.sets === 64 && r.sweep.results_identical === true && r.sweep.speed_up > 0, 'sweep');
+JS
 # The conditions come first: the machine (CPU, logical CPUs, kernel, compiler, build) and the date.
 grep -Eq "^machine: .+, $(nproc) logical CPUs; Linux [^;]+; (g\+\+|clang) [^,]+, [A-Za-z]+ build \(.*\)$" <<<"$text" ||
   fail "no machine line (CPU, $(nproc) logical CPUs, kernel, compiler, build)"
