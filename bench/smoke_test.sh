@@ -29,6 +29,7 @@ const check = (ok, what) => { if (!ok) { console.error('report.json: ' + what); 
 const c = r.conditions;
 check(text.includes(`machine: ${c.cpu}, ${c.logical_cpus} logical CPUs; ${c.kernel}; ${c.compiler}, ${c.build_type} build (${c.build_flags})`), 'conditions differ from the machine line');
 check(text.includes(`date: ${c.date.slice(0, 10)} ${c.date.slice(11, 19)} UTC`), 'date differs');
+check(c.assertions === !/build \(.*-DNDEBUG/.test(text), 'assertions flag against the build flags');
 check(r.bars === 100000 && r.runs === 1 && r.clock_ghz_before > 0 && r.clock_ghz_after > 0, 'bars, runs or clock');
 const names = r.workloads.map(w => w.name).join(' ');
 check(names === 'feed pipeline reference reference-parquet reference-pq-plain', 'workloads: ' + names);
