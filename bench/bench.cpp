@@ -502,9 +502,24 @@ bool write_json(const std::string& path, const nlohmann::ordered_json& report) {
   }
 }
 
+int bench_main(int argc, char** argv);
+
 }  // namespace
 
+// Any failure (a folder that cannot be made, a run that stops with an error) ends with its reason
+// and exit status 1, never an uncaught exception.
 int main(int argc, char** argv) {
+  try {
+    return bench_main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+namespace {
+
+int bench_main(int argc, char** argv) {
   std::int64_t bars = 10'000'000;
   std::int64_t sweep_bars = 1'000'000;
   int runs = 1;
@@ -542,7 +557,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string {
-      if (i + 1 >= argc) {
+      if (i + 1 >= argc || argv[i + 1][0] == '\0') {
         std::cerr << "error: " << a << " needs a value\n";
         std::exit(2);
       }
@@ -765,3 +780,5 @@ int main(int argc, char** argv) {
   }
   return write_json(json_path, report) ? 0 : 1;
 }
+
+}  // namespace

@@ -13,6 +13,12 @@ for o in --bars --runs --workload --sweep-bars --threads --config --out --json -
 done
 if err=$("$bench" --no-such-option 2>&1); then fail "an unknown option was accepted"; fi
 grep -q 'unknown option "--no-such-option"' <<<"$err" || fail "the error does not name the unknown option: $err"
+# An empty value is no value; a failure (here an --out under a file) is an error line, exit 1.
+if err=$("$bench" --out "" 2>&1); then fail "an empty --out was accepted"; fi
+grep -q "error: --out needs a value" <<<"$err" || fail "empty --out: $err"
+mkdir -p "$out" && touch "$out/a-file"
+if err=$("$bench" --bars 100000 --workload feed --out "$out/a-file/x" 2>&1); then fail "--out under a file was accepted"; fi
+grep -q "^error: .*cannot create directories" <<<"$err" || fail "--out under a file: $err"
 # --json naming a place it cannot write is refused before any run.
 if err=$("$bench" --json "$out/no-such-folder/report.json" 2>&1); then fail "--json into a missing folder was accepted"; fi
 grep -q "error: --json $out/no-such-folder/report.json: its folder does not exist" <<<"$err" || fail "--json: $err"
