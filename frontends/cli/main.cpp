@@ -100,6 +100,20 @@ std::string default_run_dir(const st::config::ConfigSet& cfg, const std::string&
   return (base / operation).string();
 }
 
+// An option given an empty value ("--config $DIR" with DIR unset) is refused with its name, not
+// taken as absent: absent means a default, which would run something the user did not ask for.
+// Returns what to call the first such option ("--config", "the file argument"), or "" when there
+// is none.
+std::string empty_option(const CLI::App& app) {
+  for (const CLI::Option* o : app.get_options())
+    if (o->count() > 0)
+      for (const std::string& value : o->results())
+        if (value.empty()) return o->nonpositional() ? o->get_name() : fmt::format("the {} argument", o->get_name());
+  for (const CLI::App* sub : app.get_subcommands())
+    if (std::string name = empty_option(*sub); !name.empty()) return name;
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -198,6 +212,10 @@ int main(int argc, char** argv) {
   info_cmd->add_option("--utc-offset", data_args.utc_offset, "Local time of backtrader files, e.g. +01:00");
 
   CLI11_PARSE(app, argc, argv);
+  if (const std::string name = empty_option(app); !name.empty()) {
+    std::cerr << fmt::format("error: {} was given an empty value\n", name);
+    return 2;
+  }
 
   try {
     if (validate->parsed()) {

@@ -20,4 +20,15 @@ grep -q "not found" "$out.err"
 # bad override: precise error, exit 1
 if "$cli" validate --config "$config" --set operators.operators[0].execution_strategy=PARALEL 2> "$out.err2"; then exit 1; fi
 grep -q "PARALEL" "$out.err2"
+# an empty value ("--config $DIR" with DIR unset) is refused with the option's name, exit 2: it is
+# not taken as absent, which would run the default configuration instead
+for args in "backtest --config" "backtest --config $config --out" "data info" "validate --set"; do
+  set +e
+  "$cli" $args "" 2> "$out.err3" > /dev/null
+  status=$?
+  set -e
+  [ "$status" -eq 2 ] || { echo "$args \"\": exit $status, not 2"; exit 1; }
+  grep -Eq "error: (--config|--out|--set|the file argument) was given an empty value" "$out.err3" ||
+    { echo "$args \"\": $(cat "$out.err3")"; exit 1; }
+done
 echo "cli backtest + explain OK"
