@@ -153,7 +153,8 @@ constexpr bool kAssertions = true;  // a build whose figures do not compare: sai
 struct Conditions {
   std::string cpu;
   unsigned logical_cpus = 0;
-  std::string kernel, compiler, build_type, build_flags, date;  // date: ISO 8601, UTC
+  std::string kernel, compiler, build_type, build_flags;
+  std::chrono::sys_seconds date;  // UTC
 };
 
 Conditions conditions() {
@@ -171,7 +172,7 @@ Conditions conditions() {
 #endif
   c.build_type = ST_BUILD_TYPE;
   c.build_flags = ST_BUILD_FLAGS;
-  c.date = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+  c.date = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   return c;
 }
 
@@ -334,40 +335,38 @@ const Result& median_run(std::vector<Result>& results) {
   return results[results.size() / 2];
 }
 
-// Prints a workload's rows; returns them for --json (the runs' ns per bar fastest first).
+// Prints a workload's rows and returns the same figures for --json (every run's ns per bar
+// fastest first): the text and the file are written from one set of numbers.
 nlohmann::ordered_json print_row(const std::string& name, std::vector<Result> results, std::int64_t bars) {
   const Result& med = median_run(results);
-  fmt::print("{:<18} {:>12.0f} {:>8.1f} {:>8.3f} {:>8} {:>10} {:>11.4f} {:>8.0f} MiB\n", name,
-             static_cast<double>(bars) / med.seconds, med.seconds * 1e9 / static_cast<double>(bars), med.seconds,
-             med.trades, med.journal, med.steady_allocs_per_bar, peak_rss_mib());
-  // The CPU time of the median run, split: the kernel's part is mostly the journal's writes.
   const auto per_bar = [&](double s) { return s * 1e9 / static_cast<double>(bars); };
-  fmt::print("  {}: CPU per bar in the median run: {:.1f} ns user, {:.1f} ns kernel", name, per_bar(med.cpu.user),
-             per_bar(med.cpu.kernel));
-  if (g_clock_ghz > 0)
-    fmt::print("; {:.0f} cycles per bar at {:.2f} GHz", med.seconds * 1e9 / static_cast<double>(bars) * g_clock_ghz,
-               g_clock_ghz);
+  const double ns = per_bar(med.seconds), user = per_bar(med.cpu.user), kernel = per_bar(med.cpu.kernel);
+  const double bars_per_second = static_cast<double>(bars) / med.seconds, rss = peak_rss_mib();
+  fmt::print("{:<18} {:>12.0f} {:>8.1f} {:>8.3f} {:>8} {:>10} {:>11.4f} {:>8.0f} MiB\n", name, bars_per_second, ns,
+             med.seconds, med.trades, med.journal, med.steady_allocs_per_bar, rss);
+  // The CPU time of the median run, split: the kernel's part is mostly the journal's writes.
+  fmt::print("  {}: CPU per bar in the median run: {:.1f} ns user, {:.1f} ns kernel", name, user, kernel);
+  if (g_clock_ghz > 0) fmt::print("; {:.0f} cycles per bar at {:.2f} GHz", ns * g_clock_ghz, g_clock_ghz);
   fmt::print("\n");
   // The spread of the runs (sorted by median_run): on a shared machine, how far apart they were
   // says how much the median can be trusted.
   if (results.size() > 1)
     fmt::print("  {}: the {} runs took {:.1f} to {:.1f} ns per bar (fastest to slowest)\n", name, results.size(),
                per_bar(results.front().seconds), per_bar(results.back().seconds));
-  nlohmann::ordered_json row;
-  row["name"] = name;
-  row["bars_per_second"] = static_cast<double>(bars) / med.seconds;
-  row["ns_per_bar"] = per_bar(med.seconds);
-  row["seconds"] = med.seconds;
-  row["trades"] = med.trades;
-  row["journal_entries"] = med.journal;
-  row["allocations_per_bar"] = med.steady_allocs_per_bar;
-  row["peak_rss_mib"] = peak_rss_mib();
-  row["cpu_user_ns_per_bar"] = per_bar(med.cpu.user);
-  row["cpu_kernel_ns_per_bar"] = per_bar(med.cpu.kernel);
-  row["cycles_per_bar"] = g_clock_ghz > 0 ? nlohmann::ordered_json(per_bar(med.seconds) * g_clock_ghz) : nullptr;
-  row["runs_ns_per_bar"] = nlohmann::ordered_json::array();
-  for (const Result& r : results) row["runs_ns_per_bar"].push_back(per_bar(r.seconds));
-  return row;
+  nlohmann::ordered_json runs = nlohmann::ordered_json::array();
+  for (const Result& r : results) runs.push_back(per_bar(r.seconds));
+  return {{"name", name},
+          {"bars_per_second", bars_per_second},
+          {"ns_per_bar", ns},
+          {"seconds", med.seconds},
+          {"trades", med.trades},
+          {"journal_entries", med.journal},
+          {"allocations_per_bar", med.steady_allocs_per_bar},
+          {"peak_rss_mib", rss},
+          {"cpu_user_ns_per_bar", user},
+          {"cpu_kernel_ns_per_bar", kernel},
+          {"cycles_per_bar", g_clock_ghz > 0 ? nlohmann::ordered_json(ns * g_clock_ghz) : nullptr},
+          {"runs_ns_per_bar", std::move(runs)}};
 }
 
 // --bar-profile's table: the profiled bars by kind, each bar counted once, under the first of
@@ -600,9 +599,11 @@ int bench_main(int argc, char** argv) {
     const std::filesystem::path p(json_path);
     const std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
     std::error_code ec;
-    if (!std::filesystem::is_directory(dir, ec) || std::filesystem::is_directory(p, ec)) {
-      std::cerr << "error: --json " << json_path << ": "
-                << (std::filesystem::is_directory(p, ec) ? "is a folder" : "its folder does not exist") << "\n";
+    const char* wrong = std::filesystem::is_directory(p, ec)     ? "is a folder"
+                        : !std::filesystem::is_directory(dir, ec) ? "its folder does not exist"
+                                                                  : nullptr;
+    if (wrong != nullptr) {
+      std::cerr << "error: --json " << json_path << ": " << wrong << "\n";
       return 2;
     }
     const std::string probe = json_path + ".tmp";
@@ -636,15 +637,14 @@ int bench_main(int argc, char** argv) {
   fmt::print("s1mpletrader-bench: {} one-minute bars (seed {}), {} run(s) per workload, single-threaded\n", bars,
              synth.seed, runs);
   const Conditions cond = conditions();
-  fmt::print("machine: {}, {} logical CPUs; {}; {}, {} build ({})\ndate: {} UTC\n", cond.cpu, cond.logical_cpus,
-             cond.kernel, cond.compiler, cond.build_type, cond.build_flags,
-             cond.date.substr(0, 10) + " " + cond.date.substr(11, 8));
+  fmt::print("machine: {}, {} logical CPUs; {}; {}, {} build ({})\ndate: {:%Y-%m-%d %H:%M:%S} UTC\n", cond.cpu,
+             cond.logical_cpus, cond.kernel, cond.compiler, cond.build_type, cond.build_flags, cond.date);
   nlohmann::ordered_json report;
   report["benchmark"] = "s1mpletrader-bench";
   report["conditions"] = {{"cpu", cond.cpu},           {"logical_cpus", cond.logical_cpus},
                           {"kernel", cond.kernel},     {"compiler", cond.compiler},
                           {"build_type", cond.build_type}, {"build_flags", cond.build_flags},
-                          {"assertions", kAssertions}, {"date", cond.date}};
+                          {"assertions", kAssertions}, {"date", fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", cond.date)}};
   report["bars"] = bars;
   report["seed"] = synth.seed;
   report["runs"] = runs;
@@ -673,15 +673,14 @@ int bench_main(int argc, char** argv) {
     quiet.push_back({link.name, run_once(cfg, registry, link, out, bars, memory, true),
                      median_run(results).seconds * 1e9 / static_cast<double>(bars)});
   }
-  for (const auto& [name, r, timed] : quiet) {
+  for (std::size_t k = 0; k < quiet.size(); ++k) {
+    const auto& [name, r, timed] = quiet[k];
     fmt::print("  {}: {} quiet bars (nothing journaled) after the first quarter, {} allocations on them ({:.4f} per quiet bar)\n",
                name, r.quiet_bars, r.quiet_allocs,
                r.quiet_bars ? static_cast<double>(r.quiet_allocs) / static_cast<double>(r.quiet_bars) : 0.0);
-    for (auto& row : report["workloads"])
-      if (row["name"] == name) {
-        row["quiet_bars"] = r.quiet_bars;
-        row["allocations_on_quiet_bars"] = r.quiet_allocs;
-      }
+    auto& row = report["workloads"][k];  // the rows so far are these workloads', in this order
+    row["quiet_bars"] = r.quiet_bars;
+    row["allocations_on_quiet_bars"] = r.quiet_allocs;
     try {
       if (r.profile) print_bar_profile(name, *r.profile, timed);
     } catch (const std::exception& e) {
