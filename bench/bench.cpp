@@ -3,6 +3,8 @@
 //   build/bench/s1mpletrader-bench [--bars 10000000] [--runs 5]
 //       [--workload all|feed|pipeline|reference|reference-parquet|sweep] [--sweep-bars 1000000] [--threads N]
 //   (also: s1mpletrader bench ...)
+//   --json FILE writes the conditions and figures; --compare BASE compares the run with such a
+//   report (bench/compare.h), --compare BASE --with FILE two reports without running.
 //
 // A seeded synthetic 1-minute series is generated once into memory; each workload replays it
 // through the real engine (registry, WorkerBuilder, operators, event bus, broker, ledger, journal
@@ -47,6 +49,7 @@
 #include "backend/dataio/convert.h"
 #include "backend/parquet/parquet_reader.h"
 #include "backend/registry/registry.h"
+#include "compare.h"
 #include "services/runner/strategy_runner.h"
 
 // ---------------------------------------------------------------- allocation counter
@@ -526,11 +529,13 @@ int bench_main(int argc, char** argv) {
   std::string workload = "all";
   std::string config = std::string(ST_SOURCE_DIR) + "/bench/config";
   std::string out = (std::filesystem::temp_directory_path() / "s1mpletrader-bench").string();
-  std::string json_path;
+  std::string json_path, compare_path, with_path;
+  std::vector<std::string> run_options;  // given options that only a run uses (refused with --with)
   const char* usage =
       "usage: s1mpletrader-bench [--bars N] [--runs K] "
       "[--workload all|feed|pipeline|reference|reference-parquet|sweep] [--sweep-bars N] [--threads N] "
-      "[--config DIR] [--out DIR] [--json FILE] [--no-context-blocks] [--bar-profile]\n";
+      "[--config DIR] [--out DIR] [--json FILE] [--compare BASE [--with FILE]] [--no-context-blocks] "
+      "[--bar-profile]\n";
   const char* help =
       "The reproducible benchmark (docs/PERFORMANCE.md): a seeded synthetic series of one-minute bars\n"
       "through the real engine, single-threaded, each workload K times; prints the conditions (CPU,\n"
@@ -549,6 +554,11 @@ int bench_main(int argc, char** argv) {
       "  --json FILE          also write the conditions and the rows' figures to FILE as JSON (replaced\n"
       "                       atomically at the end; not --bar-profile's table), to keep or compare\n"
       "                       results by program\n"
+      "  --compare BASE       after the runs, compare them with BASE, an earlier --json report: per\n"
+      "                       workload the change in ns and cycles per bar, whether it is beyond the\n"
+      "                       spread of both sets of runs (3 or more each), whether trades and journal\n"
+      "                       entries are the same (same bars and seed), what differs in the conditions\n"
+      "  --with FILE          with --compare: compare BASE with FILE, another report, without running\n"
       "  --no-context-blocks  context workers bar by bar, not in blocks (same results; to measure the blocks)\n"
       "  --bar-profile        also time each bar of the untimed run and print the time by kind of bar\n"
       "                       (quiet, opportunity, fill, stop moved, journal write), from the journal;\n"
@@ -562,6 +572,7 @@ int bench_main(int argc, char** argv) {
       }
       return argv[++i];
     };
+    if (a != "--compare" && a != "--with" && a != "--help" && a != "-h") run_options.push_back(a);
     try {
       if (a == "--bars") bars = std::stoll(value());
       else if (a == "--sweep-bars") sweep_bars = std::stoll(value());
@@ -571,6 +582,8 @@ int bench_main(int argc, char** argv) {
       else if (a == "--config") config = value();
       else if (a == "--out") out = value();
       else if (a == "--json") json_path = value();
+      else if (a == "--compare") compare_path = value();
+      else if (a == "--with") with_path = value();
       else if (a == "--no-context-blocks") g_context_blocks = false;
       else if (a == "--bar-profile") g_bar_profile = true;
       else if (a == "--help" || a == "-h") {
@@ -593,6 +606,35 @@ int bench_main(int argc, char** argv) {
   if (bars < 100000 || sweep_bars < 100000 || runs < 1 || threads < 1) {
     std::cerr << "error: --bars and --sweep-bars must be at least 100000, --runs and --threads at least 1\n";
     return 2;
+  }
+  // --compare's base is read and checked now, not after minutes of runs.
+  std::optional<st::bench::Report> base;
+  if (!with_path.empty() && compare_path.empty()) {
+    std::cerr << "error: --with needs --compare BASE (the report to compare it with)\n";
+    return 2;
+  }
+  if (!with_path.empty() && !run_options.empty()) {
+    std::cerr << "error: --with compares two reports without running: " << run_options.front()
+              << " does not apply\n";
+    return 2;
+  }
+  if (!compare_path.empty()) {
+    const bool with = !with_path.empty();
+    try {
+      base = st::bench::read_report(compare_path);
+    } catch (const st::bench::ReportError& e) {
+      std::cerr << "error: --compare " << e.what() << "\n";
+      return 2;
+    }
+    if (with) {
+      try {
+        st::bench::print_comparison(*base, compare_path, st::bench::read_report(with_path));
+      } catch (const st::bench::ReportError& e) {
+        std::cerr << "error: --with " << e.what() << "\n";
+        return 2;
+      }
+      return 0;
+    }
   }
   if (!json_path.empty()) {
     // Checked now, not after minutes of runs: the file's folder exists and takes a file.
@@ -777,6 +819,9 @@ int bench_main(int argc, char** argv) {
     fmt::print("clock after the runs: {:.2f} GHz\n", after);
     report["clock_ghz_after"] = after;
   }
+  if (base)
+    report["comparison"] =
+        st::bench::print_comparison(*base, compare_path, st::bench::parse_report(report, "this run"));
   return write_json(json_path, report) ? 0 : 1;
 }
 

@@ -8,7 +8,7 @@ rm -rf "$out"
 fail() { echo "bench.smoke: $1" >&2; exit 1; }
 # --help lists every option; an unknown option is an error naming it.
 help=$("$bench" --help) || fail "--help failed"
-for o in --bars --runs --workload --sweep-bars --threads --config --out --json --no-context-blocks --bar-profile; do
+for o in --bars --runs --workload --sweep-bars --threads --config --out --json --compare --with --no-context-blocks --bar-profile; do
   grep -q -- "^  $o " <<<"$help" || fail "--help does not explain $o"
 done
 if err=$("$bench" --no-such-option 2>&1); then fail "an unknown option was accepted"; fi
@@ -68,6 +68,55 @@ for w in feed pipeline reference; do
 done
 grep -q "results identical: yes" <<<"$text" || fail "the sweep's results differ between 1 and 2 threads"
 grep -Eq "speed-up x[0-9.]+" <<<"$text" || fail "no sweep speed-up"
+# --compare: a report against itself is the same figures and results; made-up reports (node, from
+# this one) give each verdict — faster, slower, within the spread, too few runs —, a change of
+# results and of conditions; a broken report is refused before any run, naming where.
+cmp=$("$bench" --compare "$out/report.json" --with "$out/report.json")
+echo "$cmp"
+grep -q "^  the same CPU, logical CPUs, kernel, compiler, build and series as the base$" <<<"$cmp" || fail "--compare: self not the same"
+for w in feed pipeline reference reference-parquet reference-pq-plain; do
+  grep -Eq "^  $w: [0-9.]+ -> [0-9.]+ ns per bar \(\+0\.0 %\).*too few runs.*; same trades \([0-9]+\) and journal entries \([0-9]+\)$" <<<"$cmp" ||
+    fail "--compare: no self-comparison of $w"
+done
+grep -Eq "^  sweep: speed-up x[0-9.]+ -> x[0-9.]+ " <<<"$cmp" || fail "--compare: no sweep"
+node - "$out/report.json" "$out" <<'JS' || fail "cannot make the test reports"
+const [file, dir] = process.argv.slice(2);
+const fs = require('fs');
+const make = (name, edit) => { const r = JSON.parse(fs.readFileSync(file, 'utf8')); edit(r); fs.writeFileSync(`${dir}/${name}.json`, JSON.stringify(r, null, 1)); };
+const runs = (r, name, ns) => { const w = r.workloads.find(x => x.name === name); w.runs_ns_per_bar = ns; w.ns_per_bar = ns[1]; w.cycles_per_bar = ns[1] * 3; };
+make('slow', r => { runs(r, 'feed', [20, 21, 22]); runs(r, 'reference', [200, 210, 220]); runs(r, 'pipeline', [50, 60, 70]); });
+make('fast', r => { runs(r, 'feed', [10, 10.5, 11]); runs(r, 'reference', [100, 105, 110]); runs(r, 'pipeline', [55, 58, 65]);
+                     r.workloads.find(x => x.name === 'reference').trades += 1; r.conditions.compiler = 'clang 99';
+                     r.workloads = r.workloads.filter(x => x.name !== 'reference-pq-plain'); });
+make('broken', r => { r.workloads[2].journal_entries = -3; });
+fs.writeFileSync(`${dir}/not-json.json`, '{"benchmark": "s1mpletrader-bench",\n  "bars": 5,\n  "runs": }\n');
+JS
+cmp=$("$bench" --compare "$out/slow.json" --with "$out/fast.json")
+echo "$cmp"
+grep -q "^  differs from the base in: compiler clang 99 (base " <<<"$cmp" || fail "--compare: the compiler's change not said"
+grep -q "^  feed: 21.0 -> 10.5 ns per bar (-50.0 %), 63 -> 32 cycles (-50.0 %); runs 20.0-22.0 -> 10.0-11.0: faster: every run faster" <<<"$cmp" ||
+  fail "--compare: feed not faster"
+grep -q "^  pipeline: 60.0 -> 58.0 ns per bar (-3.3 %).*: within the spread of the runs" <<<"$cmp" || fail "--compare: pipeline not within the spread"
+grep -q "^  reference: .*; RESULTS DIFFER: trades [0-9]* (base [0-9]*)" <<<"$cmp" || fail "--compare: the reference's other trades not said"
+grep -q "^  reference-pq-plain: in the base, not run here$" <<<"$cmp" || fail "--compare: a workload missing here not said"
+"$bench" --compare "$out/fast.json" --with "$out/slow.json" | grep -q "^  feed: 10.5 -> 21.0 ns per bar (+100.0 %).*: slower: every run slower" ||
+  fail "--compare: feed not slower"
+for bad in "broken.json|workloads\[2\].journal_entries: expected a whole number of at least 0, found -3" \
+           "not-json.json|not JSON: parse error at line 3, column 11" "no-such.json|no such file"; do
+  if err=$("$bench" --compare "$out/${bad%%|*}" 2>&1); then fail "--compare ${bad%%|*} was accepted"; fi
+  grep -q "^error: --compare $out/${bad%%|*}: ${bad#*|}" <<<"$err" || fail "--compare ${bad%%|*}: $err"
+done
+if err=$("$bench" --compare "$out/slow.json" --with "$out/fast.json" --bars 100000 2>&1); then fail "--with ran options"; fi
+grep -q "error: --with compares two reports without running: --bars does not apply" <<<"$err" || fail "--with --bars: $err"
+# After a run: the rows it ran, compared, and the comparison in its --json.
+cmp=$("$bench" --bars 100000 --runs 1 --workload feed --out "$out" --compare "$out/report.json" --json "$out/feed.json")
+echo "$cmp"
+grep -Eq "^  feed: [0-9.]+ -> [0-9.]+ ns per bar .*; same trades \(0\) and journal entries \(2\)$" <<<"$cmp" || fail "--compare after a run: feed"
+grep -q "^  reference: in the base, not run here$" <<<"$cmp" || fail "--compare after a run: the workloads not run"
+node -e 'const c = require(process.argv[1]).comparison;
+         process.exit(c && c.workloads.length === 1 && c.workloads[0].name === "feed" && c.workloads[0].results === "same" &&
+                      c.workloads[0].verdict === "too_few_runs" && c.differences.length === 0 ? 0 : 1)' "$out/feed.json" ||
+  fail "--json has no comparison"
 # With several runs, each row says how far apart they were (fastest <= slowest).
 text=$("$bench" --bars 100000 --runs 3 --workload feed --out "$out")
 echo "$text"
