@@ -263,6 +263,24 @@ Json print_comparison(const Report& base, const std::string& base_file, const Re
   if (!same_series)
     fmt::print("  (other bars or seed than the base's: trades and journal entries not compared)\n");
   out["workloads"] = std::move(rows);
+  // The feed is the control: bars through the environment only, code that rarely changes. When it
+  // moved beyond its runs' spread too, the machine's speed moved between the sets (on this project's
+  // VM by up to 1.6x within minutes, at the same clock), and a verdict says as much about the
+  // machine as about the code.
+  const auto feed = [](const Report& r) {
+    return std::find_if(r.rows.begin(), r.rows.end(), [](const ReportRow& x) { return x.name == "feed"; });
+  };
+  out["feed_moved"] = false;
+  if (const auto b = feed(base), n = feed(now); b != base.rows.end() && n != now.rows.end()) {
+    const std::string_view v = verdict(*b, *n);
+    if (v == "faster" || v == "slower") {
+      fmt::print(
+          "  note: the feed (bars through the environment only) is {} too ({}): unless its code changed,\n"
+          "  the machine ran at another speed in the two sets; compare sets taken side by side\n",
+          v, signed_percent(n->ns_per_bar, b->ns_per_bar));
+      out["feed_moved"] = true;
+    }
+  }
   if (base.sweep && now.sweep) {
     const ReportSweep &b = *base.sweep, &n = *now.sweep;
     fmt::print("  sweep: speed-up x{:.2f} -> x{:.2f} ({} -> {} threads); 1 thread {:.3f} -> {:.3f} s",

@@ -79,6 +79,7 @@ for w in feed pipeline reference reference-parquet reference-pq-plain; do
     fail "--compare: no self-comparison of $w"
 done
 grep -Eq "^  sweep: speed-up x[0-9.]+ -> x[0-9.]+ " <<<"$cmp" || fail "--compare: no sweep"
+! grep -q "note: the feed" <<<"$cmp" || fail "--compare: the feed moved against itself"
 node - "$out/report.json" "$out" <<'JS' || fail "cannot make the test reports"
 const [file, dir] = process.argv.slice(2);
 const fs = require('fs');
@@ -99,6 +100,8 @@ grep -q "^  feed: 21.0 -> 10.5 ns per bar (-50.0 %), 63 -> 32 cycles (-50.0 %); 
 grep -q "^  pipeline: 60.0 -> 58.0 ns per bar (-3.3 %).*: within the spread of the runs" <<<"$cmp" || fail "--compare: pipeline not within the spread"
 grep -q "^  reference: .*; RESULTS DIFFER: trades [0-9]* (base [0-9]*)" <<<"$cmp" || fail "--compare: the reference's other trades not said"
 grep -q "^  reference-pq-plain: in the base, not run here$" <<<"$cmp" || fail "--compare: a workload missing here not said"
+grep -q "^  note: the feed (bars through the environment only) is faster too (-50.0 %)" <<<"$cmp" ||
+  fail "--compare: the feed's move (the machine's) not said"
 "$bench" --compare "$out/fast.json" --with "$out/slow.json" | grep -q "^  feed: 10.5 -> 21.0 ns per bar (+100.0 %).*: slower: every run slower" ||
   fail "--compare: feed not slower"
 for bad in "broken.json|workloads\[2\].journal_entries: expected a whole number of at least 0, found -3" \
@@ -108,6 +111,12 @@ for bad in "broken.json|workloads\[2\].journal_entries: expected a whole number 
 done
 if err=$("$bench" --compare "$out/slow.json" --with "$out/fast.json" --bars 100000 2>&1); then fail "--with ran options"; fi
 grep -q "error: --with compares two reports without running: --bars does not apply" <<<"$err" || fail "--with --bars: $err"
+# The published sets (docs/bench, quoted by the README) stay readable as the report changes.
+for pub in "$(dirname "$0")"/../docs/bench/*.json; do
+  cmp=$("$bench" --compare "$pub" --with "$out/report.json") || fail "--compare $pub: the published set is not read"
+  grep -q "^  differs from the base in: .*bars 100000 (base 10000000)" <<<"$cmp" || fail "--compare $pub: $cmp"
+  grep -Eq "^  reference: [0-9.]+ -> [0-9.]+ ns per bar" <<<"$cmp" || fail "--compare $pub: no reference row"
+done
 # After a run: the rows it ran, compared, and the comparison in its --json.
 cmp=$("$bench" --bars 100000 --runs 1 --workload feed --out "$out" --compare "$out/report.json" --json "$out/feed.json")
 echo "$cmp"
