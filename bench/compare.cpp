@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 namespace st::bench {
 
@@ -17,7 +18,7 @@ using Json = nlohmann::ordered_json;
 // key path (`workloads[2].ns_per_bar`) and says what was expected and what is there.
 class Reader {
  public:
-  explicit Reader(const std::string& file) : file_(file) {}
+  explicit Reader(std::string file) : file_(std::move(file)) {}
 
   [[noreturn]] void fail(const std::string& path, const std::string& what) const {
     throw ReportError(fmt::format("{}: {}: {}", file_, path, what));
@@ -68,7 +69,7 @@ class Reader {
     if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
     fail(path, fmt::format("expected {}, found {}", what, shown));
   }
-  const std::string& file_;
+  std::string file_;
 };
 
 std::string signed_percent(double now, double base) {
