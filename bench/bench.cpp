@@ -375,10 +375,12 @@ nlohmann::ordered_json print_row(const std::string& name, std::vector<Result> re
 // --bar-profile's table: the profiled bars by kind, each bar counted once, under the first of
 // these it did: wrote the journal file (the 1 MiB buffer), detected an opportunity (planning,
 // orders), had a fill, moved a stop; else "other" (cancellations, rejections, threats).
-void print_bar_profile(const std::string& name, const BarProfile& p, double timed_ns_per_bar) {
+// Returns the same figures for --json (null when no bar was profiled).
+nlohmann::ordered_json print_bar_profile(const std::string& name, const BarProfile& p, double timed_ns_per_bar) {
   enum Kind { kWrite, kSignal, kFill, kStop, kOther, kQuiet, kKinds };
   const char* names[kKinds] = {"journal write (1 MiB to the file)", "opportunity (planning, orders)",
                                "fill (trade opened or closed)", "stop moved", "other journaled", "quiet (nothing journaled)"};
+  const char* keys[kKinds] = {"journal_write", "opportunity", "fill", "stop_moved", "other", "quiet"};
   std::int64_t count[kKinds] = {};
   double ticks[kKinds] = {};
   count[kQuiet] = p.quiet_bars;
@@ -421,21 +423,30 @@ void print_bar_profile(const std::string& name, const BarProfile& p, double time
   std::int64_t bars = 0;
   double total = 0;
   for (int k = 0; k < kKinds; ++k) bars += count[k], total += ticks[k];
-  if (bars == 0) return;
-  const double ns = p.ns_per_tick;
+  if (bars == 0) return nullptr;
+  const double ns = p.ns_per_tick, all = total * ns / static_cast<double>(bars);
   fmt::print("  {}: time by kind of bar (--bar-profile: the bars after the first quarter of the untimed run,\n"
              "  timed one by one; {:.1f} ns a bar in all against the timed median's {:.1f}: on a steady machine\n"
              "  the difference is the timing's own cost, in every row)\n",
-             name, total * ns / static_cast<double>(bars), timed_ns_per_bar);
+             name, all, timed_ns_per_bar);
   fmt::print("    {:<36} {:>10} {:>7} {:>11} {:>11} {:>7}\n", "kind of bar", "bars", "share", "ns a bar", "ns per bar",
              "time");
+  nlohmann::ordered_json kinds = nlohmann::ordered_json::array();
   for (int k : {kQuiet, kSignal, kFill, kStop, kOther, kWrite}) {
     if (count[k] == 0) continue;
-    fmt::print("    {:<36} {:>10} {:>6.2f}% {:>11.1f} {:>11.1f} {:>6.1f}%\n", names[k], count[k],
-               100.0 * static_cast<double>(count[k]) / static_cast<double>(bars),
-               ticks[k] * ns / static_cast<double>(count[k]), ticks[k] * ns / static_cast<double>(bars),
-               100.0 * ticks[k] / total);
+    const double share = 100.0 * static_cast<double>(count[k]) / static_cast<double>(bars);
+    const double ns_a_bar = ticks[k] * ns / static_cast<double>(count[k]);
+    const double ns_per_bar = ticks[k] * ns / static_cast<double>(bars), time = 100.0 * ticks[k] / total;
+    fmt::print("    {:<36} {:>10} {:>6.2f}% {:>11.1f} {:>11.1f} {:>6.1f}%\n", names[k], count[k], share, ns_a_bar,
+               ns_per_bar, time);
+    kinds.push_back({{"kind", keys[k]},
+                     {"bars", count[k]},
+                     {"share_percent", share},
+                     {"ns_a_bar", ns_a_bar},
+                     {"ns_per_bar", ns_per_bar},
+                     {"time_percent", time}});
   }
+  return {{"bars", bars}, {"ns_per_bar", all}, {"kinds", std::move(kinds)}};
 }
 
 // The 64 parameter sets of the sweep: EMA fast period x ATR stop multiple.
@@ -552,8 +563,8 @@ int bench_main(int argc, char** argv) {
       "  --config DIR         the benchmark's configuration (default bench/config of the source tree)\n"
       "  --out DIR            where journals and Parquet files go (default <tmp>/s1mpletrader-bench)\n"
       "  --json FILE          also write the conditions and the rows' figures to FILE as JSON (replaced\n"
-      "                       atomically at the end; not --bar-profile's table), to keep or compare\n"
-      "                       results by program\n"
+      "                       atomically at the end; with --bar-profile its table too), to keep or\n"
+      "                       compare results by program\n"
       "  --compare BASE       after the runs, compare them with BASE, an earlier --json report: per\n"
       "                       workload the change in ns and cycles per bar, whether it is beyond the\n"
       "                       spread of both sets of runs (3 or more each), whether trades and journal\n"
@@ -725,7 +736,7 @@ int bench_main(int argc, char** argv) {
     row["quiet_bars"] = r.quiet_bars;
     row["allocations_on_quiet_bars"] = r.quiet_allocs;
     try {
-      if (r.profile) print_bar_profile(name, *r.profile, timed);
+      if (r.profile) row["bar_profile"] = print_bar_profile(name, *r.profile, timed);
     } catch (const std::exception& e) {
       std::cerr << "error: --bar-profile: " << e.what() << "\n";
       return 1;

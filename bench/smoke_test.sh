@@ -134,7 +134,7 @@ spread=$(sed -En 's/^  feed: the 3 runs took ([0-9.]+) to ([0-9.]+) ns per bar .
 awk '{ exit !($1 <= $2) }' <<<"$spread" || fail "the fastest run is slower than the slowest: $spread"
 # --bar-profile: the reference's bars by kind, every bar after the first quarter counted once (their
 # shares of the bars and of the time each add up to 100 %), quiet bars as many as counted above.
-text=$("$bench" --bars 100000 --runs 1 --workload reference --bar-profile --out "$out")
+text=$("$bench" --bars 100000 --runs 1 --workload reference --bar-profile --out "$out" --json "$out/profile.json")
 echo "$text"
 grep -q "reference: time by kind of bar" <<<"$text" || fail "--bar-profile printed no table"
 quiet=$(sed -En 's/^  reference: ([0-9]+) quiet bars .*/\1/p' <<<"$text")
@@ -145,4 +145,14 @@ awk '{ gsub("%", ""); bars += $(NF-4); share += $(NF-3); time += $NF }
      END { if (bars != 75000 || share < 99.9 || share > 100.1 || time < 99.5 || time > 100.5) {  # shares rounded to 0.01 and 0.1
              printf "bars %d (want 75000), share %.2f, time %.2f\n", bars, share, time; exit 1 } }' <<<"$rows" ||
   fail "the profile's rows do not add up"
+# --json holds the table: each kind's bars and time as printed.
+node - "$out/profile.json" "$rows" <<'JS' || fail "--json does not hold the --bar-profile table"
+const [file, rows] = process.argv.slice(2);
+const w = JSON.parse(require('fs').readFileSync(file, 'utf8')).workloads[0], p = w.bar_profile;
+const printed = rows.trim().split('\n').map(l => l.trim().split(/ +/));
+const ok = p && p.bars === 75000 && p.kinds.length === printed.length &&
+  p.kinds.find(k => k.kind === 'quiet').bars === w.quiet_bars &&
+  p.kinds.every((k, i) => String(k.bars) === printed[i].at(-5) && Math.abs(k.time_percent - parseFloat(printed[i].at(-1))) <= 0.051);
+if (!ok) { console.error(JSON.stringify(p), rows); process.exit(1); }
+JS
 rm -rf "$out"
