@@ -137,14 +137,31 @@ CpuTimes cpu_times() {
 
 // The conditions of the run, printed first so that a pasted result states them: the CPU's model
 // and logical CPUs, the kernel, the compiler, the build type and flags, the date (UTC).
-std::string cpu_model() {
+// The first CPU's fields of /proc/cpuinfo: the model name, and on x86 the family, model and
+// stepping numbers, which tell a generation the name may not (a VM's "AMD EPYC" is family 25,
+// model 17: Zen 4). The id is empty where the fields are not there (other architectures).
+struct CpuInfo {
+  std::string model = "unknown CPU", id;
+};
+
+CpuInfo cpu_info() {
+  CpuInfo c;
+  std::string family, model, stepping;
   std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);)
-    if (line.starts_with("model name")) {
-      const auto colon = line.find(':');
-      if (colon != std::string::npos && colon + 2 <= line.size()) return line.substr(colon + 2);
-    }
-  return "unknown CPU";
+  for (std::string line; std::getline(in, line) && !line.empty();) {  // the first CPU's block
+    const auto colon = line.find(':');
+    if (colon == std::string::npos || colon + 2 > line.size()) continue;
+    std::string key = line.substr(0, colon);
+    key.erase(key.find_last_not_of(" \t") + 1);
+    const std::string value = line.substr(colon + 2);
+    if (key == "model name") c.model = value;
+    else if (key == "cpu family") family = value;
+    else if (key == "model") model = value;
+    else if (key == "stepping") stepping = value;
+  }
+  if (!family.empty() && !model.empty() && !stepping.empty())
+    c.id = fmt::format("family {}, model {}, stepping {}", family, model, stepping);
+  return c;
 }
 
 #ifdef NDEBUG
@@ -154,7 +171,7 @@ constexpr bool kAssertions = true;  // a build whose figures do not compare: sai
 #endif
 
 struct Conditions {
-  std::string cpu;
+  std::string cpu, cpu_id;  // cpu_id may be empty (cpu_info)
   unsigned logical_cpus = 0;
   std::string kernel, compiler, build_type, build_flags;
   std::chrono::sys_seconds date;  // UTC
@@ -162,7 +179,9 @@ struct Conditions {
 
 Conditions conditions() {
   Conditions c;
-  c.cpu = cpu_model();
+  const CpuInfo info = cpu_info();
+  c.cpu = info.model;
+  c.cpu_id = info.id;
   c.logical_cpus = std::thread::hardware_concurrency();
   utsname u{};
   c.kernel = uname(&u) == 0 ? fmt::format("{} {}", u.sysname, u.release) : "unknown kernel";
@@ -691,14 +710,20 @@ int bench_main(int argc, char** argv) {
   fmt::print("s1mpletrader-bench: {} one-minute bars (seed {}), {} run(s) per workload, single-threaded\n", bars,
              synth.seed, runs);
   const Conditions cond = conditions();
-  fmt::print("machine: {}, {} logical CPUs; {}; {}, {} build ({})\ndate: {:%Y-%m-%d %H:%M:%S} UTC\n", cond.cpu,
-             cond.logical_cpus, cond.kernel, cond.compiler, cond.build_type, cond.build_flags, cond.date);
+  fmt::print("machine: {}{}, {} logical CPUs; {}; {}, {} build ({})\ndate: {:%Y-%m-%d %H:%M:%S} UTC\n", cond.cpu,
+             cond.cpu_id.empty() ? "" : " (" + cond.cpu_id + ")", cond.logical_cpus, cond.kernel, cond.compiler,
+             cond.build_type, cond.build_flags, cond.date);
   nlohmann::ordered_json report;
   report["benchmark"] = "s1mpletrader-bench";
-  report["conditions"] = {{"cpu", cond.cpu},           {"logical_cpus", cond.logical_cpus},
-                          {"kernel", cond.kernel},     {"compiler", cond.compiler},
-                          {"build_type", cond.build_type}, {"build_flags", cond.build_flags},
-                          {"assertions", kAssertions}, {"date", fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", cond.date)}};
+  report["conditions"] = {{"cpu", cond.cpu},
+                          {"cpu_id", cond.cpu_id},
+                          {"logical_cpus", cond.logical_cpus},
+                          {"kernel", cond.kernel},
+                          {"compiler", cond.compiler},
+                          {"build_type", cond.build_type},
+                          {"build_flags", cond.build_flags},
+                          {"assertions", kAssertions},
+                          {"date", fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", cond.date)}};
   report["bars"] = bars;
   report["seed"] = synth.seed;
   report["runs"] = runs;

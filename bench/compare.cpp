@@ -103,6 +103,7 @@ Report parse_report(const Json& j, const std::string& file) {
   Report rep;
   const Json& c = r.object(j, "", "conditions");
   rep.cpu = r.text(c, "conditions", "cpu");
+  if (c.contains("cpu_id")) rep.cpu_id = r.text(c, "conditions", "cpu_id");
   rep.logical_cpus = r.count(c, "conditions", "logical_cpus", 1);
   rep.kernel = r.text(c, "conditions", "kernel");
   rep.compiler = r.text(c, "conditions", "compiler");
@@ -199,6 +200,7 @@ Json print_comparison(const Report& base, const std::string& base_file, const Re
     said.push_back(fmt::format("{} {} (base {})", what, n, b));
   };
   differ("cpu", base.cpu, now.cpu);
+  if (!base.cpu_id.empty() && !now.cpu_id.empty()) differ("cpu_id", base.cpu_id, now.cpu_id);
   differ("logical_cpus", base.logical_cpus, now.logical_cpus);
   differ("kernel", base.kernel, now.kernel);
   differ("compiler", base.compiler, now.compiler);

@@ -37,6 +37,7 @@ struct ReportSweep {
 // What --compare reads of a report, checked: the conditions, the series and each workload's figures.
 struct Report {
   std::string cpu, kernel, compiler, build_type, build_flags, date;
+  std::string cpu_id;  // "family F, model M, stepping S"; empty where not measured (or before round 13)
   std::int64_t logical_cpus = 0;
   bool assertions = false;
   std::int64_t bars = 0, runs = 0;

@@ -33,7 +33,7 @@ const [file, text] = process.argv.slice(2);
 const r = JSON.parse(require('fs').readFileSync(file, 'utf8'));
 const check = (ok, what) => { if (!ok) { console.error('report.json: ' + what); process.exit(1); } };
 const c = r.conditions;
-check(text.includes(`machine: ${c.cpu}, ${c.logical_cpus} logical CPUs; ${c.kernel}; ${c.compiler}, ${c.build_type} build (${c.build_flags})`), 'conditions differ from the machine line');
+check(text.includes(`machine: ${c.cpu}${c.cpu_id ? ` (${c.cpu_id})` : ''}, ${c.logical_cpus} logical CPUs; ${c.kernel}; ${c.compiler}, ${c.build_type} build (${c.build_flags})`), 'conditions differ from the machine line');
 check(text.includes(`date: ${c.date.slice(0, 10)} ${c.date.slice(11, 19)} UTC`), 'date differs');
 check(c.assertions === !/build \(.*-DNDEBUG/.test(text), 'assertions flag against the build flags');
 const clock = text.includes('clock before the runs:');  // measured on x86-64 only; else null
@@ -56,8 +56,11 @@ JS
 # The conditions come first: the machine (CPU, logical CPUs, kernel, compiler, build) and the date.
 grep -Eq "^machine: .+, $(nproc) logical CPUs; Linux [^;]+; (g\+\+|clang) [^,]+, [A-Za-z]+ build \(.*\)$" <<<"$text" ||
   fail "no machine line (CPU, $(nproc) logical CPUs, kernel, compiler, build)"
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
-grep -qF "machine: ${cpu:-unknown CPU}, " <<<"$text" || fail "the machine line does not name this CPU (${cpu:-unknown CPU})"
+info() { sed -n "s/^$1[[:space:]]*: //p" /proc/cpuinfo | head -1; }
+cpu=$(info "model name") family=$(info "cpu family") model=$(info model) stepping=$(info stepping)
+cpu=${cpu:-unknown CPU}
+[[ -n "$family" && -n "$model" && -n "$stepping" ]] && cpu="$cpu (family $family, model $model, stepping $stepping)"
+grep -qF "machine: $cpu, " <<<"$text" || fail "the machine line does not name this CPU ($cpu)"
 grep -Eq "^date: ($day_before|$(date -u +%Y-%m-%d)) [0-9]{2}:[0-9]{2}:[0-9]{2} UTC$" <<<"$text" || fail "no date line (today, UTC)"
 for w in feed pipeline reference reference-parquet reference-pq-plain; do
   grep -Eq "^$w +[0-9]+ +[0-9.]+ " <<<"$text" || fail "no row for $w"
@@ -85,16 +88,17 @@ const [file, dir] = process.argv.slice(2);
 const fs = require('fs');
 const make = (name, edit) => { const r = JSON.parse(fs.readFileSync(file, 'utf8')); edit(r); fs.writeFileSync(`${dir}/${name}.json`, JSON.stringify(r, null, 1)); };
 const runs = (r, name, ns) => { const w = r.workloads.find(x => x.name === name); w.runs_ns_per_bar = ns; w.ns_per_bar = ns[1]; w.cycles_per_bar = ns[1] * 3; };
-make('slow', r => { runs(r, 'feed', [20, 21, 22]); runs(r, 'reference', [200, 210, 220]); runs(r, 'pipeline', [50, 60, 70]); });
+make('slow', r => { r.conditions.cpu_id = 'family 1, model 1, stepping 1'; runs(r, 'feed', [20, 21, 22]); runs(r, 'reference', [200, 210, 220]); runs(r, 'pipeline', [50, 60, 70]); });
 make('fast', r => { runs(r, 'feed', [10, 10.5, 11]); runs(r, 'reference', [100, 105, 110]); runs(r, 'pipeline', [55, 58, 65]);
-                     r.workloads.find(x => x.name === 'reference').trades += 1; r.conditions.compiler = 'clang 99';
+                     r.workloads.find(x => x.name === 'reference').trades += 1; r.conditions.compiler = 'clang 99'; r.conditions.cpu_id = 'family 1, model 2, stepping 3';
                      r.workloads = r.workloads.filter(x => x.name !== 'reference-pq-plain'); });
 make('broken', r => { r.workloads[2].journal_entries = -3; });
 fs.writeFileSync(`${dir}/not-json.json`, '{"benchmark": "s1mpletrader-bench",\n  "bars": 5,\n  "runs": }\n');
 JS
 cmp=$("$bench" --compare "$out/slow.json" --with "$out/fast.json")
 echo "$cmp"
-grep -q "^  differs from the base in: compiler clang 99 (base " <<<"$cmp" || fail "--compare: the compiler's change not said"
+grep -q "^  differs from the base in: cpu_id family 1, model 2, stepping 3 (base family 1, model 1, stepping 1); compiler clang 99 (base " <<<"$cmp" ||
+  fail "--compare: the CPU's and the compiler's change not said"
 grep -q "^  feed: 21.0 -> 10.5 ns per bar (-50.0 %), 63 -> 32 cycles (-50.0 %); runs 20.0-22.0 -> 10.0-11.0: faster: every run faster" <<<"$cmp" ||
   fail "--compare: feed not faster"
 grep -q "^  pipeline: 60.0 -> 58.0 ns per bar (-3.3 %).*: within the spread of the runs" <<<"$cmp" || fail "--compare: pipeline not within the spread"
