@@ -650,14 +650,13 @@ int bench_main(int argc, char** argv) {
     return 2;
   }
   if (!compare_path.empty()) {
-    const bool with = !with_path.empty();
     try {
       base = st::bench::read_report(compare_path);
     } catch (const st::bench::ReportError& e) {
       std::cerr << "error: --compare " << e.what() << "\n";
       return 2;
     }
-    if (with) {
+    if (!with_path.empty()) {
       try {
         st::bench::print_comparison(*base, compare_path, st::bench::read_report(with_path));
       } catch (const st::bench::ReportError& e) {
