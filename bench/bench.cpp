@@ -135,8 +135,6 @@ CpuTimes cpu_times() {
   return {sec(u.ru_utime), sec(u.ru_stime)};
 }
 
-// The conditions of the run, printed first so that a pasted result states them: the CPU's model
-// and logical CPUs, the kernel, the compiler, the build type and flags, the date (UTC).
 // The first CPU's fields of /proc/cpuinfo: the model name, and on x86 the family, model and
 // stepping numbers, which tell a generation the name may not (a VM's "AMD EPYC" is family 25,
 // model 17: Zen 4). The id is empty where the fields are not there (other architectures).
@@ -170,6 +168,8 @@ constexpr bool kAssertions = false;
 constexpr bool kAssertions = true;  // a build whose figures do not compare: said in the output
 #endif
 
+// The conditions of the run, printed first so that a pasted result states them: the CPU's model
+// and logical CPUs, the kernel, the compiler, the build type and flags, the date (UTC).
 struct Conditions {
   std::string cpu, cpu_id;  // cpu_id may be empty (cpu_info)
   unsigned logical_cpus = 0;

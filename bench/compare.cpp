@@ -78,18 +78,31 @@ std::string signed_percent(double now, double base) {
 
 // The spread of the runs decides: a change is one when every run of one set is beyond every run of
 // the other. Sets of one or two runs say nothing about the noise.
-const char* verdict(const ReportRow& base, const ReportRow& now) {
-  if (base.runs < 3 || now.runs < 3) return "too_few_runs";
-  if (now.slowest < base.fastest) return "faster";
-  if (now.fastest > base.slowest) return "slower";
-  return "within_spread";
+enum class Verdict { kFaster, kSlower, kWithinSpread, kTooFewRuns };
+
+Verdict verdict(const ReportRow& base, const ReportRow& now) {
+  if (base.runs < 3 || now.runs < 3) return Verdict::kTooFewRuns;
+  if (now.slowest < base.fastest) return Verdict::kFaster;
+  if (now.fastest > base.slowest) return Verdict::kSlower;
+  return Verdict::kWithinSpread;
 }
 
-std::string verdict_text(std::string_view v) {
-  if (v == "faster") return "faster: every run faster than the base's fastest";
-  if (v == "slower") return "slower: every run slower than the base's slowest";
-  if (v == "within_spread") return "within the spread of the runs";
-  return "too few runs to tell a change from noise (--runs 3 or more on both)";
+// As --json writes it, and as the text says it.
+const char* verdict_key(Verdict v) {
+  constexpr const char* kKeys[] = {"faster", "slower", "within_spread", "too_few_runs"};
+  return kKeys[static_cast<int>(v)];
+}
+const char* verdict_text(Verdict v) {
+  constexpr const char* kTexts[] = {
+      "faster: every run faster than the base's fastest", "slower: every run slower than the base's slowest",
+      "within the spread of the runs", "too few runs to tell a change from noise (--runs 3 or more on both)"};
+  return kTexts[static_cast<int>(v)];
+}
+
+const ReportRow* row_named(const Report& r, std::string_view name) {
+  const auto it =
+      std::find_if(r.rows.begin(), r.rows.end(), [&](const ReportRow& x) { return x.name == name; });
+  return it == r.rows.end() ? nullptr : &*it;
 }
 
 }  // namespace
@@ -125,7 +138,7 @@ Report parse_report(const Json& j, const std::string& file) {
     if (!w.is_object()) r.fail(path, "expected an object");
     ReportRow row;
     row.name = r.text(w, path, "name");
-    if (std::any_of(rep.rows.begin(), rep.rows.end(), [&](const ReportRow& x) { return x.name == row.name; }))
+    if (row_named(rep, row.name) != nullptr)
       r.fail(Reader::join(path, "name"), fmt::format("\"{}\" twice", row.name));
     row.ns_per_bar = r.positive(w, path, "ns_per_bar");
     const Json& cycles = r.at(w, path, "cycles_per_bar");
@@ -148,16 +161,14 @@ Report parse_report(const Json& j, const std::string& file) {
     row.journal_entries = r.count(w, path, "journal_entries", 0);
     rep.rows.push_back(std::move(row));
   }
-  if (const auto it = j.find("sweep"); it != j.end()) {
+  if (j.contains("sweep")) {
     const Json& s = r.object(j, "", "sweep");
     ReportSweep sw;
     sw.sets = r.count(s, "sweep", "sets", 1);
     sw.bars_per_set = r.count(s, "sweep", "bars_per_set", 1);
     sw.threads = r.count(s, "sweep", "threads", 1);
     sw.one_thread_seconds = r.positive(s, "sweep", "one_thread_seconds");
-    sw.threads_seconds = r.positive(s, "sweep", "threads_seconds");
     sw.speed_up = r.positive(s, "sweep", "speed_up");
-    sw.results_identical = r.boolean(s, "sweep", "results_identical");
     rep.sweep = sw;
   }
   return rep;
@@ -225,14 +236,13 @@ Json print_comparison(const Report& base, const std::string& base_file, const Re
   const bool same_series = base.bars == now.bars && base.seed == now.seed;
   Json rows = Json::array();
   for (const ReportRow& n : now.rows) {
-    const auto it = std::find_if(base.rows.begin(), base.rows.end(),
-                                 [&](const ReportRow& b) { return b.name == n.name; });
-    if (it == base.rows.end()) {
+    const ReportRow* in_base = row_named(base, n.name);
+    if (in_base == nullptr) {
       fmt::print("  {}: not in the base\n", n.name);
       continue;
     }
-    const ReportRow& b = *it;
-    const char* v = verdict(b, n);
+    const ReportRow& b = *in_base;
+    const Verdict v = verdict(b, n);
     std::string line = fmt::format("  {}: {:.1f} -> {:.1f} ns per bar ({})", n.name, b.ns_per_bar,
                                    n.ns_per_bar, signed_percent(n.ns_per_bar, b.ns_per_bar));
     if (b.cycles_per_bar && n.cycles_per_bar)
@@ -257,12 +267,11 @@ Json print_comparison(const Report& base, const std::string& base_file, const Re
                     {"change_percent", (n.ns_per_bar / b.ns_per_bar - 1) * 100},
                     {"base_cycles_per_bar", b.cycles_per_bar ? Json(*b.cycles_per_bar) : Json()},
                     {"cycles_per_bar", n.cycles_per_bar ? Json(*n.cycles_per_bar) : Json()},
-                    {"verdict", v},
+                    {"verdict", verdict_key(v)},
                     {"results", results}});
   }
   for (const ReportRow& b : base.rows)
-    if (std::none_of(now.rows.begin(), now.rows.end(), [&](const ReportRow& n) { return n.name == b.name; }))
-      fmt::print("  {}: in the base, not run here\n", b.name);
+    if (row_named(now, b.name) == nullptr) fmt::print("  {}: in the base, not run here\n", b.name);
   if (!same_series)
     fmt::print("  (other bars or seed than the base's: trades and journal entries not compared)\n");
   out["workloads"] = std::move(rows);
@@ -270,17 +279,15 @@ Json print_comparison(const Report& base, const std::string& base_file, const Re
   // moved beyond its runs' spread too, the machine's speed moved between the sets (on this project's
   // VM by up to 1.6x within minutes, at the same clock), and a verdict says as much about the
   // machine as about the code.
-  const auto feed = [](const Report& r) {
-    return std::find_if(r.rows.begin(), r.rows.end(), [](const ReportRow& x) { return x.name == "feed"; });
-  };
   out["feed_moved"] = false;
-  if (const auto b = feed(base), n = feed(now); b != base.rows.end() && n != now.rows.end()) {
-    const std::string_view v = verdict(*b, *n);
-    if (v == "faster" || v == "slower") {
+  if (const ReportRow* b = row_named(base, "feed"), *n = row_named(now, "feed");
+      b != nullptr && n != nullptr) {
+    const Verdict v = verdict(*b, *n);
+    if (v == Verdict::kFaster || v == Verdict::kSlower) {
       fmt::print(
           "  note: the feed (bars through the environment only) is {} too ({}): unless its code changed,\n"
           "  the machine ran at another speed in the two sets; compare sets taken side by side\n",
-          v, signed_percent(n->ns_per_bar, b->ns_per_bar));
+          verdict_key(v), signed_percent(n->ns_per_bar, b->ns_per_bar));
       out["feed_moved"] = true;
     }
   }

@@ -28,10 +28,10 @@ struct ReportRow {
   std::int64_t trades = 0, journal_entries = 0;
 };
 
+// What the comparison prints of the sweep.
 struct ReportSweep {
   std::int64_t sets = 0, bars_per_set = 0, threads = 0;
-  double one_thread_seconds = 0, threads_seconds = 0, speed_up = 0;
-  bool results_identical = false;
+  double one_thread_seconds = 0, speed_up = 0;
 };
 
 // What --compare reads of a report, checked: the conditions, the series and each workload's figures.

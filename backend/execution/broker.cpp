@@ -110,12 +110,14 @@ std::optional<BrokerFill> SimulatedBroker::try_fill(Order& o, const Bar& bar) {
 void SimulatedBroker::process_bar(const Bar& bar, const FillHandler& on_fill,
                                   std::vector<Order>& cancelled) {
   std::size_t keep = 0;
-  auto& filled_groups = filled_groups_;  // the OCO groups filled on this bar
-  filled_groups.clear();
+  filled_groups_.clear();  // the OCO groups filled on this bar
+  const auto group_filled = [&](std::uint64_t group) {
+    return group != 0 &&
+           std::find(filled_groups_.begin(), filled_groups_.end(), group) != filled_groups_.end();
+  };
   for (std::size_t i = 0; i < pending_.size(); ++i) {
     Order& o = pending_[i];
-    if (o.oco_group != 0 &&
-        std::find(filled_groups.begin(), filled_groups.end(), o.oco_group) != filled_groups.end()) {
+    if (group_filled(o.oco_group)) {
       cancelled.push_back(std::move(o));
       continue;
     }
@@ -126,15 +128,14 @@ void SimulatedBroker::process_bar(const Bar& bar, const FillHandler& on_fill,
       continue;
     }
     if (on_fill(*fill)) continue;  // refused: dropped
-    if (o.oco_group != 0) filled_groups.push_back(o.oco_group);
+    if (o.oco_group != 0) filled_groups_.push_back(o.oco_group);
   }
   pending_.resize(keep);
-  if (!filled_groups.empty()) {
+  if (!filled_groups_.empty()) {
     // Group members that were kept before the fill happened later in the book.
     std::size_t k = 0;
     for (std::size_t i = 0; i < pending_.size(); ++i) {
-      if (pending_[i].oco_group != 0 && std::find(filled_groups.begin(), filled_groups.end(),
-                                                  pending_[i].oco_group) != filled_groups.end()) {
+      if (group_filled(pending_[i].oco_group)) {
         cancelled.push_back(std::move(pending_[i]));
         continue;
       }
