@@ -187,6 +187,7 @@ Conditions conditions() {
   c.kernel = uname(&u) == 0 ? fmt::format("{} {}", u.sysname, u.release) : "unknown kernel";
 #if defined(__clang__)
   c.compiler = std::string("clang ") + __clang_version__;
+  while (!c.compiler.empty() && c.compiler.back() == ' ') c.compiler.pop_back();  // "14.0.6 "
 #elif defined(__GNUC__)
   c.compiler = std::string("g++ ") + __VERSION__;
 #else

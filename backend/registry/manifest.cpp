@@ -268,8 +268,9 @@ Params resolve_params(const Manifest& manifest, const config::WorkerConfig& work
     const ParamValue& v = entry.value;
     ParamValue value = v;
     bool ok = true;
+    const std::string& path = entry.origin.path;
     auto wrong = [&](const char* expected) {
-      diags.add(where, entry.origin.path,
+      diags.add(where, path,
                 fmt::format("expected {}, found {} ({})", expected, type_name_of(v), to_string(v)));
       ok = false;
     };

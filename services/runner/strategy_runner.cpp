@@ -338,7 +338,7 @@ void LinkRun::fire_schedules(EventBus& bus, const TradingContext& ctx) {
 }
 
 void LinkRun::run_bar_context(TradingContext& ctx) {
-  for (const auto& [worker, id] : bar_context_) guarded(*id, [&] { worker->process(ctx); });
+  for (const auto& [worker, id] : bar_context_) guarded(*id, [&, w = worker] { w->process(ctx); });
 }
 
 void LinkRun::run_context(TradingContext& ctx) {
@@ -602,7 +602,7 @@ void LinkRun::wire(EventBus& bus) {
     bus.subscribe<events::BarClosed>([&](const events::BarClosed& e) {
       for (const auto& [worker, id] : bar_workers_) {
         desk_->set_acting_worker(id);
-        guarded(*id, [&] { worker->on_bar(*e.context, *desk_); });
+        guarded(*id, [&, w = worker] { w->on_bar(*e.context, *desk_); });
         desk_->set_acting_worker(nullptr);
       }
     });
