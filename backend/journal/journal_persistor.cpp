@@ -16,7 +16,13 @@ namespace st {
 namespace {
 // Disk space is reserved this far ahead of the journal's end (reserve_for).
 constexpr off_t kReserveBytes = 8 << 20;
+
+// kEveryEntry syncs every line itself: no write-behind.
+WriteBehindSettings batched_only(WriteBehindSettings s, SyncPolicy policy) {
+  s.enabled = s.enabled && policy == SyncPolicy::kBatched;
+  return s;
 }
+}  // namespace
 
 JournalRepair repair_journal_tail(const std::string& path) {
   JournalRepair r;
@@ -66,10 +72,8 @@ JournalRepair repair_journal_tail(const std::string& path) {
 }
 
 FileJournalPersistor::FileJournalPersistor(std::string path, SyncPolicy policy, JournalOpen open,
-                                           WriteBehind write_behind)
-    : behind_(write_behind), path_(std::move(path)), policy_(policy) {
-  // kEveryEntry syncs every line itself; a window smaller than a page would release nothing.
-  if (policy_ != SyncPolicy::kBatched || behind_.window < 4096) behind_.enabled = false;
+                                           WriteBehindSettings write_behind)
+    : behind_(path, batched_only(write_behind, policy)), path_(std::move(path)), policy_(policy) {
   if (open != JournalOpen::kCreate) repair_ = repair_journal_tail(path_);
   // Resume verifies the old lines first and opens for appending once they are used up (verify());
   // without an old journal there is nothing to verify and the journal starts anew.
@@ -165,13 +169,10 @@ void FileJournalPersistor::write_out() {
   if (size_ < 0) {  // the first write: the file ends where it ends now (kAppend, kResume)
     struct stat st {};
     size_ = ::fstat(::fileno(file_), &st) == 0 ? st.st_size : 0;
-    // Windows at multiples of their size: a large folio (up to 2 MB) that straddled two windows
-    // would stay cached (posix_fadvise releases whole folios only).
-    const auto window = static_cast<off_t>(behind_.window);
-    behind_from_ = started_ = released_ = (size_ + static_cast<off_t>(behind_.keep_cached) + window - 1) / window * window;
   }
   const std::size_t n = std::fwrite(buffer_.data(), 1, committed_, file_);
   const bool ok = n == committed_ && std::fflush(file_) == 0;
+  const off_t begin = size_;
   size_ += static_cast<off_t>(n);
   // An entry being built when a flush comes (an exception on its way up) stays behind the lines.
   const std::size_t rest = buffer_.size() - committed_;
@@ -179,35 +180,7 @@ void FileJournalPersistor::write_out() {
   buffer_.truncate(rest);
   committed_ = 0;
   if (!ok) throw Error(fmt::format("{}: cannot write journal: {}", path_, std::strerror(errno)));
-  if (behind_.enabled && size_ >= started_ + static_cast<off_t>(behind_.window)) write_behind();
-}
-
-void FileJournalPersistor::write_behind() {
-#ifdef __linux__
-  const int fd = ::fileno(file_);
-  const auto window = static_cast<off_t>(behind_.window);
-  const auto failed = [&](const char* what) {
-    // A disk that cannot take the data is the write's failure; a file system without these calls
-    // (or a pipe) only keeps its pages cached, as without write-behind.
-    if (errno == EIO || errno == ENOSPC || errno == EDQUOT)
-      throw Error(fmt::format("{}: cannot write journal ({}): {}", path_, what, std::strerror(errno)));
-    behind_.enabled = false;
-  };
-  for (; size_ >= started_ + window; started_ += window)
-    if (::sync_file_range(fd, started_, window, SYNC_FILE_RANGE_WRITE) != 0) return failed("write-behind");
-  for (; started_ - released_ > static_cast<off_t>(behind_.release_lag); released_ += window) {
-    // Written back long ago as a rule; waits only when the disk is slower than the run.
-    if (::sync_file_range(fd, released_, window,
-                          SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) != 0)
-      return failed("write-behind");
-    if (const int e = ::posix_fadvise(fd, released_, window, POSIX_FADV_DONTNEED); e != 0) {
-      errno = e;  // posix_fadvise returns its error
-      return failed("releasing pages");
-    }
-  }
-#else
-  behind_.enabled = false;
-#endif
+  behind_.appended(::fileno(file_), begin, size_);
 }
 
 void FileJournalPersistor::line_done() {

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "backend/core/write_behind.h"
 #include "backend/journal/line.h"
 
 namespace st {
@@ -52,25 +53,14 @@ enum class JournalOpen {
   kResume,
 };
 
-// kBatched journals beyond keep_cached bytes are written back to the disk as they grow, a window
-// at a time, and their pages leave the page cache release_lag bytes behind the end (Linux:
-// sync_file_range, posix_fadvise). A long run's journal (100 M bars: ~3.5 GB) then neither fills
-// the page cache nor pays for fresh memory page by page: on a VM whose host takes back the
-// guest's free memory, a write into pages never used before costs ~10x one into pages just
-// released (2.4 GB: 7.6 s of kernel time against 0.7 s). A typical run's journal (10 M bars of
-// the reference strategy: 415 MB) stays cached, as written, ready to be read back.
-struct WriteBehind {
-  std::uint64_t keep_cached = 512ull << 20;  // 0: from the start
-  std::uint64_t window = 16ull << 20;        // written back this much at a time, from a multiple of it
-  std::uint64_t release_lag = 64ull << 20;   // pages released this far behind the end
-  bool enabled = true;
-};
-
+// A kBatched journal past its first 512 MiB is written back as it grows and its pages leave the
+// page cache 64 MiB behind its end (WriteBehind, backend/core/write_behind.h); kEveryEntry syncs
+// every line itself.
 class FileJournalPersistor final : public IJournalPersistor {
  public:
   // Throws st::Error naming the path when the file cannot be opened.
   FileJournalPersistor(std::string path, SyncPolicy policy, JournalOpen open = JournalOpen::kCreate,
-                       WriteBehind write_behind = {});
+                       WriteBehindSettings write_behind = {});
   ~FileJournalPersistor() override;
   FileJournalPersistor(const FileJournalPersistor&) = delete;
   FileJournalPersistor& operator=(const FileJournalPersistor&) = delete;
@@ -93,8 +83,8 @@ class FileJournalPersistor final : public IJournalPersistor {
   const JournalRepair& repair() const { return repair_; }
   // Times the buffered lines were written to the file so far (benchmarks time those bars apart).
   std::uint64_t writes() const { return writes_; }
-  // Bytes of the file whose pages were written back and released from the page cache (WriteBehind).
-  std::uint64_t released_bytes() const { return released_ - behind_from_; }
+  // Bytes of the file written back and released from the page cache (WriteBehind).
+  std::uint64_t released_bytes() const { return behind_.released_bytes(); }
   // kResume: lines found identical on disk so far, and whether old lines remain to be checked.
   std::uint64_t verified_lines() const { return verified_; }
   bool verifying() const { return existing_ != nullptr; }
@@ -114,13 +104,8 @@ class FileJournalPersistor final : public IJournalPersistor {
   // it; closing releases what was reserved past the end.
   void reserve_for(std::size_t bytes);
   void release_reserve();
-  // After a write: the windows now complete go to the disk, those release_lag behind are released.
-  void write_behind();
   WriteBehind behind_;
-  off_t size_ = -1;        // the file's size after the last write; -1 before the first
-  off_t behind_from_ = 0;  // where write-behind starts: the size at the first write + keep_cached
-  off_t started_ = 0;      // windows before this offset are being written back
-  off_t released_ = 0;     // and before this one released
+  off_t size_ = -1;  // the file's size after the last write; -1 before the first
   bool reserving_ = true;
   off_t reserved_ = -1;  // the reserve's end; -1 before the first write
   off_t end_ = 0;        // the file's size once the buffer is written

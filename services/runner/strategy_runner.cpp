@@ -4,13 +4,14 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
+#include <optional>
 #include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "backend/assembly/component_builder.h"
 #include "backend/core/atomic_file.h"
 #include "backend/core/format.h"
+#include "backend/core/write_behind.h"
 #include "backend/data/csv.h"
 #include "backend/data/synth.h"
 #include "backend/dataio/import.h"
@@ -811,8 +812,9 @@ LinkSummary LinkRun::run() {
   EventBus bus;
   wire(bus);
 
-  std::ofstream equity;
-  // equity.csv's rows, written to the file 64 KiB at a time (a row is written in place at the end).
+  // equity.csv's rows, written to the file 64 KiB at a time (a row is written in place at the end);
+  // past 512 MiB (10 M bars) written behind, as the journal is.
+  std::optional<AppendFile> equity;
   constexpr std::size_t kEquityFlush = 1 << 16;
   const std::unique_ptr<char[]> equity_rows(new char[kEquityFlush + kMaxEquityRow]);
   std::size_t equity_len = 0;
@@ -822,8 +824,8 @@ LinkSummary LinkRun::run() {
   if (options_.write_outputs && options_.parquet_outputs)
     equity_parquet = std::make_unique<EquityParquetWriter>((dir / "equity.parquet").string(), bc.cash_decimals);
   if (options_.write_outputs) {
-    equity.open(dir / "equity.csv.partial", std::ios::binary | std::ios::trunc);
-    equity << "timestamp,cash,equity,drawdown_percent\n";
+    equity.emplace((dir / "equity.csv.partial").string());
+    equity->write("timestamp,cash,equity,drawdown_percent\n");
   }
   LinkSummary s;
   s.link = link_.name;
@@ -875,7 +877,7 @@ LinkSummary LinkRun::run() {
       *p++ = '\n';
       equity_len = static_cast<std::size_t>(p - equity_rows.get());
       if (equity_len >= kEquityFlush) {
-        equity.write(equity_rows.get(), static_cast<std::streamsize>(equity_len));
+        equity->write({equity_rows.get(), equity_len});
         equity_len = 0;
       }
       if (equity_parquet) equity_parquet->add(ctx.time(), cash, equity_now, dd);
@@ -980,9 +982,8 @@ LinkSummary LinkRun::run() {
   s.metrics = compute_metrics(curve, results, ms);
   // Outputs replace their files atomically, the journal's sync and ledger.json last of all but
   // the report: a run whose ledger.json says "final" has all its outputs.
-  equity.write(equity_rows.get(), static_cast<std::streamsize>(equity_len));
-  equity.close();
-  if (!equity) throw Error(fmt::format("{}: cannot write the equity curve", (dir / "equity.csv.partial").string()));
+  equity->write({equity_rows.get(), equity_len});  // opened: outputs are written
+  equity->close();
   rename_durable((dir / "equity.csv.partial").string(), (dir / "equity.csv").string());
   write_file_atomic((dir / "trades.csv").string(), trades.str());
   if (equity_parquet) {
