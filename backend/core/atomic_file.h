@@ -17,4 +17,24 @@ void rename_durable(const std::string& from, const std::string& to);
 // fsync of a file or directory; false when it cannot be opened.
 bool fsync_path(const std::string& path, bool directory);
 
+// A new file written front to back in large pieces (equity.csv.partial, renamed with
+// rename_durable when whole): created or truncated, each write whole, and a failure an st::Error
+// naming the path and the system's reason when it happens. No write-behind (write_behind.h): the
+// report reads equity.csv back (twice) right after the run, so its pages are worth keeping (100 M
+// bars through the CLI, side by side: what it saved writing, the report lost reading the disk).
+class AppendFile {
+ public:
+  explicit AppendFile(std::string path);
+  ~AppendFile();
+  AppendFile(const AppendFile&) = delete;
+  AppendFile& operator=(const AppendFile&) = delete;
+  void write(std::string_view bytes);
+  // Closes the file; a failure (a delayed write error) is an st::Error naming the path.
+  void close();
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
 }  // namespace st

@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -52,31 +51,6 @@ void WriteBehind::advance(int fd, off_t end) {
   (void)end;
   settings_.enabled = false;
 #endif
-}
-
-AppendFile::AppendFile(std::string path) : path_(std::move(path)) {
-  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw Error(fmt::format("{}: cannot create: {}", path_, std::strerror(errno)));
-}
-
-AppendFile::~AppendFile() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-void AppendFile::write(std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw Error(fmt::format("{}: cannot write: {}", path_, std::strerror(n < 0 ? errno : EIO)));
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
-
-void AppendFile::close() {
-  if (fd_ < 0) return;
-  const int fd = fd_;
-  fd_ = -1;
-  if (::close(fd) != 0) throw Error(fmt::format("{}: cannot write: {}", path_, std::strerror(errno)));
 }
 
 }  // namespace st

@@ -14,7 +14,6 @@
 
 #include <cstdint>
 #include <string>
-#include <string_view>
 
 namespace st {
 
@@ -45,26 +44,6 @@ class WriteBehind {
   off_t from_ = 0;      // the first window: a multiple of window at or after begin + keep_cached
   off_t written_ = 0;   // windows before this offset are being written back
   off_t released_ = 0;  // and before this one released
-};
-
-// A new file written front to back in large pieces (equity.csv): created or truncated, each write
-// whole, and a failure an st::Error naming the path and the system's reason when it happens. No
-// write-behind: the report reads equity.csv back (twice) right after the run, so its pages are
-// worth keeping (100 M bars through the CLI, side by side: the time it saved writing, the report
-// lost reading from the disk).
-class AppendFile {
- public:
-  explicit AppendFile(std::string path);
-  ~AppendFile();
-  AppendFile(const AppendFile&) = delete;
-  AppendFile& operator=(const AppendFile&) = delete;
-  void write(std::string_view bytes);
-  // Closes the file; a failure (a delayed write error) is an st::Error naming the path.
-  void close();
-
- private:
-  std::string path_;
-  int fd_ = -1;
 };
 
 }  // namespace st

@@ -129,16 +129,8 @@ FileJournalPersistor::~FileJournalPersistor() {
 void FileJournalPersistor::reserve_for(std::size_t bytes) {
   if (!reserving_) return;
   const int fd = ::fileno(file_);
-  if (reserved_ < 0) {  // the first write to this file: it ends where it ends now
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) {
-      reserving_ = false;
-      return;
-    }
-    end_ = st.st_size;
-    reserved_ = end_;
-  }
-  const off_t need = end_ + static_cast<off_t>(bytes);
+  if (reserved_ < 0) reserved_ = size_;  // the first write to this file: from its end
+  const off_t need = size_ + static_cast<off_t>(bytes);
   if (need > reserved_) {
     const off_t len = std::max(kReserveBytes, need - reserved_);
     // Not supported by the file system, or no space: write without a reserve (a write that
@@ -149,7 +141,6 @@ void FileJournalPersistor::reserve_for(std::size_t bytes) {
     }
     reserved_ += len;
   }
-  end_ = need;
 }
 
 void FileJournalPersistor::release_reserve() {
@@ -164,12 +155,14 @@ void FileJournalPersistor::release_reserve() {
 
 void FileJournalPersistor::write_out() {
   if (committed_ == 0 || file_ == nullptr) return;
-  reserve_for(committed_);
-  ++writes_;
   if (size_ < 0) {  // the first write: the file ends where it ends now (kAppend, kResume)
     struct stat st {};
-    size_ = ::fstat(::fileno(file_), &st) == 0 ? st.st_size : 0;
+    const bool known = ::fstat(::fileno(file_), &st) == 0;
+    size_ = known ? st.st_size : 0;
+    reserving_ = reserving_ && known;
   }
+  reserve_for(committed_);
+  ++writes_;
   const std::size_t n = std::fwrite(buffer_.data(), 1, committed_, file_);
   const bool ok = n == committed_ && std::fflush(file_) == 0;
   const off_t begin = size_;

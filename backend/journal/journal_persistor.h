@@ -108,7 +108,6 @@ class FileJournalPersistor final : public IJournalPersistor {
   off_t size_ = -1;  // the file's size after the last write; -1 before the first
   bool reserving_ = true;
   off_t reserved_ = -1;  // the reserve's end; -1 before the first write
-  off_t end_ = 0;        // the file's size once the buffer is written
   bool verify(std::string_view line);  // true: the line was on disk already
   std::string path_;
   SyncPolicy policy_;
