@@ -55,12 +55,14 @@ bool releases_pages(const std::string& dir) {
   return released;
 }
 
-// Appends pieces of 64 KiB to a new file (as equity.csv and the journal are written), telling
-// `behind` after each; returns the bytes written.
-std::string write_pieces(const std::string& path, WriteBehind& behind, int pieces) {
+// Appends pieces of 64 KiB to a new file (as the journal is written), telling `behind` after
+// each, after `before` bytes it is not told of (a journal continued with kAppend); returns the
+// file's bytes.
+std::string write_pieces(const std::string& path, WriteBehind& behind, int pieces, std::size_t before = 0) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   EXPECT_GE(fd, 0);
-  std::string all;
+  std::string all(before, '#');
+  EXPECT_EQ(::write(fd, all.data(), all.size()), static_cast<ssize_t>(all.size()));
   for (int i = 0; i < pieces; ++i) {
     std::string piece(65536, static_cast<char>('a' + i % 26));
     piece.back() = '\n';
@@ -94,6 +96,22 @@ TEST(WriteBehind, ReleasesTheWrittenWindowsBehindTheEnd) {
   EXPECT_EQ(resident_pages(path, 2u << 20, (2u << 20) + released), 0u) << "released pages still cached";
   EXPECT_GT(resident_pages(path, 0, 2u << 20), 0u) << "the kept start was released too";
   EXPECT_GT(resident_pages(path, expected.size() - (1u << 20), expected.size()), 0u);
+  EXPECT_EQ(slurp(path), expected);
+  std::filesystem::remove(path);
+}
+
+// A file continued at an offset that is not a window's: keep_cached counts from where the appends
+// began, and the windows start at the next multiple of their size (6 MB here, after 3 + 2 MB).
+TEST(WriteBehind, CountsFromWhereTheAppendsBeganAndKeepsWindowsAligned) {
+  if (!releases_pages(ST_BINARY_DIR)) GTEST_SKIP() << "this file system keeps a file's pages cached";
+  const std::string path = std::string(ST_BINARY_DIR) + "/write_behind_appended.bin";
+  WriteBehind behind(path, small());
+  const std::string expected = write_pieces(path, behind, 256, 3u << 20);  // 3 MB, then 16 MB
+  const std::uint64_t released = behind.released_bytes();
+  EXPECT_GE(released, expected.size() - (6u << 20) - (4u << 20) - 2 * (2u << 20));
+  EXPECT_EQ(resident_pages(path, 6u << 20, (6u << 20) + released), 0u) << "released pages still cached";
+  EXPECT_EQ(resident_pages(path, 0, 6u << 20), (6u << 20) / static_cast<std::size_t>(::sysconf(_SC_PAGESIZE)))
+      << "pages before the first window were released";
   EXPECT_EQ(slurp(path), expected);
   std::filesystem::remove(path);
 }
