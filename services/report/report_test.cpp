@@ -106,6 +106,25 @@ TEST(Report, EquityRowsAreReducedAsTheyAreRead) {
   EXPECT_EQ(d.trades[0].entry_time, "");  // no such column
 }
 
+// summary.json's "bars" (a row per bar) lets equity.csv be read once; a count that does not match
+// the file (edited by hand) gives the same report as no count, from a counted second pass.
+TEST(Report, EquityRowsTakeTheirCountFromTheSummaryWhenItHolds) {
+  const std::string dir = run_dir(10000);
+  const ReportData counted = read_report_data(dir);
+  for (const char* bars : {"10000", "9000", "12000", "0", "-5", "\"10000\""}) {
+    std::ofstream(dir + "/summary.json") << R"({"link": "l", "initial_cash": "1000", "bars": )" << bars << "}";
+    const ReportData d = read_report_data(dir);
+    EXPECT_EQ(d.equity.count, 10000u) << bars;
+    EXPECT_EQ(d.equity.points, counted.equity.points) << bars;
+    EXPECT_EQ(d.drawdown.points, counted.drawdown.points) << bars;
+    EXPECT_EQ(d.equity.lo, counted.equity.lo) << bars;
+    EXPECT_EQ(d.drawdown.lo, counted.drawdown.lo) << bars;
+    EXPECT_EQ(d.month_ends, counted.month_ends) << bars;
+    EXPECT_EQ(d.first_time, counted.first_time) << bars;
+    EXPECT_EQ(d.last_time, counted.last_time) << bars;
+  }
+}
+
 TEST(Report, BadEquityRowsNameTheirLine) {
   const auto error_of = [](const std::string& bad) {
     try {
