@@ -20,7 +20,7 @@ bool fsync_path(const std::string& path, bool directory);
 // A new file written front to back in large pieces (equity.csv.partial, renamed with
 // rename_durable when whole): created or truncated, each write whole, and a failure an st::Error
 // naming the path and the system's reason when it happens. No write-behind (write_behind.h): the
-// report reads equity.csv back (twice) right after the run, so its pages are worth keeping (100 M
+// report reads equity.csv back right after the run, so its pages are worth keeping (100 M
 // bars through the CLI, side by side: what it saved writing, the report lost reading the disk).
 class AppendFile {
  public:
