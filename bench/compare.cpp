@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <utility>
+
+#include "backend/core/atomic_file.h"
 
 namespace st::bench {
 
@@ -179,13 +179,11 @@ Report read_report(const std::string& path) {
   if (!std::filesystem::exists(path, ec)) throw ReportError(fmt::format("{}: no such file", path));
   if (std::filesystem::is_directory(path, ec))
     throw ReportError(fmt::format("{}: is a folder, not a report", path));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ReportError(fmt::format("{}: cannot read it", path));
-  std::stringstream text;
-  text << in.rdbuf();
+  std::string text, why;
+  if (!st::read_file(path, text, why)) throw ReportError(fmt::format("{}: cannot read it: {}", path, why));
   Json j;
   try {
-    j = Json::parse(text.str());
+    j = Json::parse(text);
   } catch (const Json::parse_error& e) {
     // nlohmann's message says where ("parse error at line 3, column 7: ..."); its id prefix goes.
     std::string what = e.what();

@@ -1,6 +1,7 @@
 #include "backend/core/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -55,6 +56,37 @@ void write_file_atomic(const std::string& path, std::string_view content) {
   }
   ::close(fd);
   rename_durable(tmp, path);  // syncs tmp, renames, syncs the directory
+}
+
+bool read_file(const std::string& path, std::string& text, std::string& why) {
+  text.clear();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    why = std::strerror(errno);
+    return false;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    why = "is a folder";
+    return false;
+  }
+  if (st.st_size > 0) text.reserve(static_cast<std::size_t>(st.st_size));
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      why = std::strerror(errno);
+      ::close(fd);
+      text.clear();
+      return false;
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return true;
 }
 
 AppendFile::AppendFile(std::string path) : path_(std::move(path)) {

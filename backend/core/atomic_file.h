@@ -17,6 +17,10 @@ void rename_durable(const std::string& from, const std::string& to);
 // fsync of a file or directory; false when it cannot be opened.
 bool fsync_path(const std::string& path, bool directory);
 
+// The whole of a file, into `text`. False when it cannot be read, with `why`: the system's reason
+// ("No such file or directory", "Permission denied", ...) or "is a folder".
+bool read_file(const std::string& path, std::string& text, std::string& why);
+
 // A new file written front to back in large pieces (equity.csv.partial, renamed with
 // rename_durable when whole): created or truncated, each write whole, and a failure an st::Error
 // naming the path and the system's reason when it happens. No write-behind (write_behind.h): the

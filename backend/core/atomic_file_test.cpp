@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "backend/core/diagnostics.h"
@@ -27,6 +28,27 @@ TEST(AppendFile, FailuresNameThePath) {
               std::string::npos)
         << e.what();
   }
+}
+
+// A file's bytes, whatever they are; a missing file and a folder say why they cannot be read.
+TEST(ReadFile, ReadsTheWholeFileOrSaysWhyNot) {
+  const std::string path = std::string(ST_BINARY_DIR) + "/read_file_test.bin";
+  std::string bytes(200000, '\0');  // more than one read's buffer, with NULs and every byte value
+  for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7 % 256);
+  {
+    AppendFile out(path);
+    out.write(bytes);
+    out.close();
+  }
+  std::string text = "old", why;
+  ASSERT_TRUE(read_file(path, text, why)) << why;
+  EXPECT_EQ(text, bytes);
+  std::filesystem::remove(path);
+  EXPECT_FALSE(read_file(path, text, why));
+  EXPECT_EQ(why, "No such file or directory");
+  EXPECT_TRUE(text.empty());
+  EXPECT_FALSE(read_file(ST_BINARY_DIR, text, why));
+  EXPECT_EQ(why, "is a folder");
 }
 
 }  // namespace

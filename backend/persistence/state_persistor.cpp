@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "backend/core/atomic_file.h"
 #include "backend/core/diagnostics.h"
@@ -87,12 +85,9 @@ std::optional<nlohmann::ordered_json> decode_state_file(std::string_view text, s
 
 namespace {
 std::string read_all(const std::string& path, bool& found) {
-  std::ifstream in(path, std::ios::binary);
-  found = static_cast<bool>(in);
-  if (!found) return {};
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  std::string text, why;
+  found = read_file(path, text, why);
+  return text;
 }
 }  // namespace
 

@@ -2,9 +2,10 @@
 
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <sstream>
 #include <unordered_map>
+
+#include "backend/core/atomic_file.h"
 
 namespace st::yaml {
 namespace {
@@ -100,14 +101,12 @@ std::optional<Document> load_string(std::string_view text, const std::string& fi
 }
 
 std::optional<Document> load_file(const std::string& path, Diagnostics& diags) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.add({path, 0, 0}, "", "cannot open file");
+  std::string text, why;
+  if (!read_file(path, text, why)) {
+    diags.add({path, 0, 0}, "", "cannot read file: " + why);
     return std::nullopt;
   }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return load_string(buf.str(), path, diags);
+  return load_string(text, path, diags);
 }
 
 void Reader::error(const YAML::Node& at, const std::string& path, std::string message) {

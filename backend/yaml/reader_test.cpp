@@ -101,6 +101,12 @@ TEST(YamlReader, MissingFileIsADiagnosticNotACrash) {
   EXPECT_FALSE(load_file("/nonexistent/x.yaml", diags));
   ASSERT_EQ(diags.size(), 1u);
   EXPECT_NE(diags.to_string().find("/nonexistent/x.yaml"), std::string::npos);
+  EXPECT_NE(diags.to_string().find("cannot read file: No such file or directory"), std::string::npos)
+      << diags.to_string();
+  // A folder where a file should be says so (it read as an empty document before).
+  Diagnostics folder;
+  EXPECT_FALSE(load_file(ST_BINARY_DIR, folder));
+  EXPECT_NE(folder.to_string().find("cannot read file: is a folder"), std::string::npos) << folder.to_string();
 }
 
 }  // namespace

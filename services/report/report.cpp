@@ -7,8 +7,6 @@
 #include <cstring>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -23,11 +21,10 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw Error(fmt::format("{}: cannot open (is this a run directory of `s1mpletrader backtest`?)", p.string()));
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  std::string text, why;
+  if (!read_file(p.string(), text, why))
+    throw Error(fmt::format("{}: cannot read it ({}): is this a run directory of `s1mpletrader backtest`?", p.string(), why));
+  return text;
 }
 
 void require_file(const std::string& path) {
