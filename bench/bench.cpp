@@ -539,23 +539,6 @@ bool write_json(const std::string& path, const nlohmann::ordered_json& report) {
   }
 }
 
-int bench_main(int argc, char** argv);
-
-}  // namespace
-
-// Any failure (a folder that cannot be made, a run that stops with an error) ends with its reason
-// and exit status 1, never an uncaught exception.
-int main(int argc, char** argv) {
-  try {
-    return bench_main(argc, argv);
-  } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 1;
-  }
-}
-
-namespace {
-
 int bench_main(int argc, char** argv) {
   std::int64_t bars = 10'000'000;
   std::int64_t sweep_bars = 1'000'000;
@@ -789,12 +772,12 @@ int bench_main(int argc, char** argv) {
       for (int r = 0; r < runs; ++r)
         results.push_back(run_once(cfg, registry, link, out, bars, [&] { return st::parquet::open_parquet_bars(file); }));
       auto row = print_row(split ? "reference-parquet" : "reference-pq-plain", results, bars);
+      const double file_mib = static_cast<double>(std::filesystem::file_size(file)) / 1048576.0;
       row["file"] = file;
-      row["file_mib"] = static_cast<double>(std::filesystem::file_size(file)) / 1048576.0;
+      row["file_mib"] = file_mib;
       row["price_encoding"] = split ? "BYTE_STREAM_SPLIT" : "PLAIN";
       report["workloads"].push_back(std::move(row));
-      fmt::print("  (from {}, {:.0f} MiB, ZSTD, prices {}, row groups of {} rows, pages of {})\n", file,
-                 static_cast<double>(std::filesystem::file_size(file)) / 1048576.0,
+      fmt::print("  (from {}, {:.0f} MiB, ZSTD, prices {}, row groups of {} rows, pages of {})\n", file, file_mib,
                  split ? "BYTE_STREAM_SPLIT, times DELTA_BINARY_PACKED" : "PLAIN", st::kBarRowGroupRows,
                  st::kBarPageRows);
     }
@@ -867,3 +850,14 @@ int bench_main(int argc, char** argv) {
 }
 
 }  // namespace
+
+// Any failure (a folder that cannot be made, a run that stops with an error) ends with its reason
+// and exit status 1, never an uncaught exception.
+int main(int argc, char** argv) {
+  try {
+    return bench_main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+}

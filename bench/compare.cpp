@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <filesystem>
 #include <utility>
 
@@ -79,6 +80,8 @@ std::string signed_percent(double now, double base) {
 // The spread of the runs decides: a change is one when every run of one set is beyond every run of
 // the other. Sets of one or two runs say nothing about the noise.
 enum class Verdict { kFaster, kSlower, kWithinSpread, kTooFewRuns };
+
+bool is_change(Verdict v) { return v == Verdict::kFaster || v == Verdict::kSlower; }
 
 Verdict verdict(const ReportRow& base, const ReportRow& now) {
   if (base.runs < 3 || now.runs < 3) return Verdict::kTooFewRuns;
@@ -232,7 +235,8 @@ Json print_comparison(const Report& base, const std::string& base_file, const Re
                                                  : "this one was");
   out["differences"] = std::move(differences);
   const bool same_series = base.bars == now.bars && base.seed == now.seed;
-  bool moved = false;  // some workload other than the feed is faster or slower
+  std::optional<Verdict> feed;  // the control's verdict, when both sets ran it
+  bool moved = false;           // some other workload is faster or slower
   Json rows = Json::array();
   for (const ReportRow& n : now.rows) {
     const ReportRow* in_base = row_named(base, n.name);
@@ -242,7 +246,10 @@ Json print_comparison(const Report& base, const std::string& base_file, const Re
     }
     const ReportRow& b = *in_base;
     const Verdict v = verdict(b, n);
-    moved = moved || (n.name != "feed" && (v == Verdict::kFaster || v == Verdict::kSlower));
+    if (n.name == "feed")
+      feed = v;
+    else
+      moved = moved || is_change(v);
     std::string line = fmt::format("  {}: {:.1f} -> {:.1f} ns per bar ({})", n.name, b.ns_per_bar,
                                    n.ns_per_bar, signed_percent(n.ns_per_bar, b.ns_per_bar));
     if (b.cycles_per_bar && n.cycles_per_bar)
@@ -279,24 +286,21 @@ Json print_comparison(const Report& base, const std::string& base_file, const Re
   // moved beyond its runs' spread too, the machine's speed moved between the sets (on this project's
   // VM by up to 1.6x within minutes, at the same clock), and a verdict says as much about the
   // machine as about the code.
-  out["feed_moved"] = false;
-  if (const ReportRow* b = row_named(base, "feed"), *n = row_named(now, "feed");
-      b != nullptr && n != nullptr) {
-    const Verdict v = verdict(*b, *n);
-    if (v == Verdict::kFaster || v == Verdict::kSlower) {
-      fmt::print(
-          "  note: the feed (bars through the environment only) is {} too ({}): unless its code changed,\n"
-          "  the machine ran at another speed in the two sets; compare sets taken side by side\n",
-          verdict_key(v), signed_percent(n->ns_per_bar, b->ns_per_bar));
-      out["feed_moved"] = true;
-    } else if (moved) {
-      // A steady feed says the clock held, not that the host left the core and its caches alone: in
-      // round 14 the reference ran 27.6 % slower on the same 985.2 instructions a bar while the feed
-      // stayed within its spread.
-      fmt::print(
-          "  note: the feed stayed within its spread, but a busy host can slow the larger workloads alone;\n"
-          "  confirm a change with sets taken side by side\n");
-    }
+  const bool feed_moved = feed && is_change(*feed);
+  out["feed_moved"] = feed_moved;
+  if (feed_moved) {
+    const ReportRow &b = *row_named(base, "feed"), &n = *row_named(now, "feed");
+    fmt::print(
+        "  note: the feed (bars through the environment only) is {} too ({}): unless its code changed,\n"
+        "  the machine ran at another speed in the two sets; compare sets taken side by side\n",
+        verdict_key(*feed), signed_percent(n.ns_per_bar, b.ns_per_bar));
+  } else if (feed && moved) {
+    // A steady feed says the clock held, not that the host left the core and its caches alone: in
+    // round 14 the reference ran 27.6 % slower on the same 985.2 instructions a bar while the feed
+    // stayed within its spread.
+    fmt::print(
+        "  note: the feed stayed within its spread, but a busy host can slow the larger workloads alone;\n"
+        "  confirm a change with sets taken side by side\n");
   }
   if (base.sweep && now.sweep) {
     const ReportSweep &b = *base.sweep, &n = *now.sweep;

@@ -8,18 +8,19 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
+#include "backend/core/atomic_file.h"
 #include "backend/core/diagnostics.h"
 
 namespace st {
 namespace {
 
 std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::string text, why;
+  EXPECT_TRUE(read_file(path, text, why)) << path << ": " << why;
+  return text;
 }
 
 // Pages of [from, to) of a file that are in the page cache (mincore does not read them in).

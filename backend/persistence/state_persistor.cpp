@@ -83,14 +83,6 @@ std::optional<nlohmann::ordered_json> decode_state_file(std::string_view text, s
   }
 }
 
-namespace {
-std::string read_all(const std::string& path, bool& found) {
-  std::string text, why;
-  found = read_file(path, text, why);
-  return text;
-}
-}  // namespace
-
 JsonStatePersistor::JsonStatePersistor(std::string dir) : dir_(std::move(dir)) {
   std::error_code ec;
   fs::create_directories(dir_, ec);
@@ -106,11 +98,10 @@ void JsonStatePersistor::recover() {
   }
   std::sort(temps.begin(), temps.end());
   for (const auto& tmp : temps) {
-    bool found = false;
-    const std::string text = read_all(tmp.string(), found);
-    std::string why;
+    std::string text, why;
+    const bool read = read_file(tmp.string(), text, why);  // why: the reason it could not be
     const std::string final_path = tmp.string().substr(0, tmp.string().size() - 4);
-    if (found && decode_state_file(text, &why)) {
+    if (read && decode_state_file(text, &why)) {
       rename_durable(tmp.string(), final_path);
       recovery_log_.push_back(fmt::format("promoted {}: complete and synced before the crash", tmp.string()));
     } else {
@@ -126,10 +117,8 @@ std::string JsonStatePersistor::path_of(const std::string& key) const {
 
 std::optional<nlohmann::ordered_json> JsonStatePersistor::load(const std::string& key) {
   const std::string path = path_of(key);
-  bool found = false;
-  const std::string text = read_all(path, found);
-  if (!found) return std::nullopt;
-  std::string why;
+  std::string text, why;
+  if (!read_file(path, text, why)) return std::nullopt;
   auto state = decode_state_file(text, &why);
   if (!state) throw Error(fmt::format("{}: state of \"{}\" cannot be used: {}", path, key, why));
   return state;

@@ -165,6 +165,45 @@ void EquityReducer::add(std::string_view time, double equity) {
   drawdown_.add(peak_ > 0 ? -(peak_ - equity) / peak_ * 100.0 : 0.0);
 }
 
+namespace {
+
+// Reads equity.csv at `path` into d's charts, month ends and first and last time, with the charts'
+// buckets laid out for `rows` rows; false when the file has another number of rows (d is then to
+// be read again, with the right count).
+bool reduce_equity(ReportData& d, const std::string& path, std::size_t rows) {
+  d.equity = {};
+  d.drawdown = {};
+  d.first_time.clear();
+  d.last_time.clear();
+  d.month_ends.clear();
+  EquityReducer reducer(d, rows);
+  LineReader in(path);
+  std::string_view line;
+  in.next(line);  // header
+  while (in.next(line)) {
+    if (line.empty()) continue;
+    // timestamp,cash,equity,...
+    const std::size_t c1 = line.find(','), c2 = c1 == line.npos ? c1 : line.find(',', c1 + 1);
+    const std::size_t c3 = c2 == line.npos ? c2 : std::min(line.find(',', c2 + 1), line.size());
+    const auto where = [&](std::string_view what) {
+      return Error(fmt::format("{}:{}: expected timestamp,cash,equity,drawdown_percent: {}", path, in.line(), what));
+    };
+    if (c2 == line.npos) throw where("fewer than three columns");
+    const std::string_view time = line.substr(0, c1), equity = line.substr(c2 + 1, c3 - c2 - 1);
+    if (time.size() < 10 || time[4] != '-' || time[7] != '-' || time[5] < '0' || time[5] > '1' ||
+        time[6] < '0' || time[6] > '9')
+      throw where(fmt::format("timestamp \"{}\" is not YYYY-MM-DD...", time));
+    double value = 0;
+    const auto [end, ec] = std::from_chars(equity.data(), equity.data() + equity.size(), value);
+    if (ec != std::errc() || end != equity.data() + equity.size())
+      throw where(fmt::format("equity \"{}\" is not a number", equity));
+    reducer.add(time, value);
+  }
+  return d.equity.count == rows;
+}
+
+}  // namespace
+
 ReportData read_report_data(const std::string& link_dir) {
   const fs::path dir(link_dir);
   ReportData d;
@@ -179,44 +218,14 @@ ReportData read_report_data(const std::string& link_dir) {
     // file does not have them (edited by hand), its rows are counted first, in a pass of their own.
     const std::string path = (dir / "equity.csv").string();
     require_file(path);
-    const auto reduce = [&](std::size_t rows) {
-      d.equity = {};
-      d.drawdown = {};
-      d.first_time.clear();
-      d.last_time.clear();
-      d.month_ends.clear();
-      EquityReducer reducer(d, rows);
-      LineReader in(path);
-      std::string_view line;
-      in.next(line);  // header
-      while (in.next(line)) {
-        if (line.empty()) continue;
-        // timestamp,cash,equity,...
-        const std::size_t c1 = line.find(','), c2 = c1 == line.npos ? c1 : line.find(',', c1 + 1);
-        const std::size_t c3 = c2 == line.npos ? c2 : std::min(line.find(',', c2 + 1), line.size());
-        const auto where = [&](std::string_view what) {
-          return Error(fmt::format("{}:{}: expected timestamp,cash,equity,drawdown_percent: {}", path, in.line(), what));
-        };
-        if (c2 == line.npos) throw where("fewer than three columns");
-        const std::string_view time = line.substr(0, c1), equity = line.substr(c2 + 1, c3 - c2 - 1);
-        if (time.size() < 10 || time[4] != '-' || time[7] != '-' || time[5] < '0' || time[5] > '1' ||
-            time[6] < '0' || time[6] > '9')
-          throw where(fmt::format("timestamp \"{}\" is not YYYY-MM-DD...", time));
-        double value = 0;
-        const auto [end, ec] = std::from_chars(equity.data(), equity.data() + equity.size(), value);
-        if (ec != std::errc() || end != equity.data() + equity.size())
-          throw where(fmt::format("equity \"{}\" is not a number", equity));
-        reducer.add(time, value);
-      }
-      return d.equity.count == rows;
-    };
     const auto bars = d.summary.find("bars");
-    if (bars == d.summary.end() || !bars->is_number_unsigned() || !reduce(bars->get<std::size_t>())) {
+    if (bars == d.summary.end() || !bars->is_number_unsigned() ||
+        !reduce_equity(d, path, bars->get<std::size_t>())) {
       std::size_t rows = 0;
       LineReader in(path);
       std::string_view line;
       while (in.next(line)) rows += in.line() > 1 && !line.empty();
-      if (!reduce(rows)) throw Error(fmt::format("{}: changed while it was read", path));
+      if (!reduce_equity(d, path, rows)) throw Error(fmt::format("{}: changed while it was read", path));
     }
   }
   {

@@ -11,7 +11,6 @@
 #include "backend/assembly/component_builder.h"
 #include "backend/core/atomic_file.h"
 #include "backend/core/format.h"
-#include "backend/core/write_behind.h"
 #include "backend/data/csv.h"
 #include "backend/data/synth.h"
 #include "backend/dataio/import.h"
@@ -812,8 +811,7 @@ LinkSummary LinkRun::run() {
   EventBus bus;
   wire(bus);
 
-  // equity.csv's rows, written to the file 64 KiB at a time (a row is written in place at the end);
-  // past 512 MiB (10 M bars) written behind, as the journal is.
+  // equity.csv's rows, written to the file 64 KiB at a time (a row is written in place at the end).
   std::optional<AppendFile> equity;
   constexpr std::size_t kEquityFlush = 1 << 16;
   const std::unique_ptr<char[]> equity_rows(new char[kEquityFlush + kMaxEquityRow]);
