@@ -13,33 +13,17 @@
 
 #include "backend/core/atomic_file.h"
 #include "backend/core/diagnostics.h"
+#include "backend/core/page_cache_test_util.h"
 
 namespace st {
 namespace {
+
+using testing_support::resident_pages;
 
 std::string slurp(const std::string& path) {
   std::string text, why;
   EXPECT_TRUE(read_file(path, text, why)) << path << ": " << why;
   return text;
-}
-
-// Pages of [from, to) of a file that are in the page cache (mincore does not read them in).
-std::size_t resident_pages(const std::string& path, std::size_t from, std::size_t to) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  EXPECT_GE(fd, 0);
-  struct stat st {};
-  ::fstat(fd, &st);
-  const auto size = static_cast<std::size_t>(st.st_size);
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
-  ::close(fd);
-  EXPECT_NE(map, MAP_FAILED);
-  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-  std::vector<unsigned char> in((size + page - 1) / page);
-  EXPECT_EQ(::mincore(map, size, in.data()), 0);
-  ::munmap(map, size);
-  std::size_t n = 0;
-  for (std::size_t p = from / page; p < std::min(in.size(), (to + page - 1) / page); ++p) n += in[p] & 1;
-  return n;
 }
 
 // Whether this file system lets a written, synced file's pages go (tmpfs keeps them).

@@ -30,20 +30,24 @@ JournalRepair repair_journal_tail(const std::string& path) {
   if (f == nullptr) return r;
   std::fseek(f, 0, SEEK_END);
   const long size = std::ftell(f);
-  // Find the end of the last whole line, reading backwards.
-  long keep = 0;
+  // Find the end of the last whole line, reading backwards, and the end of the data before the
+  // zeros a direct journal's reserved space leaves after it (DirectAppend).
+  long keep = 0, data_end = -1;
   std::string chunk(64 * 1024, '\0');
   for (long end = size; end > 0 && keep == 0;) {
     const long begin = std::max(0L, end - static_cast<long>(chunk.size()));
     std::fseek(f, begin, SEEK_SET);
     const std::size_t n = std::fread(chunk.data(), 1, static_cast<std::size_t>(end - begin), f);
-    for (std::size_t i = n; i > 0; --i)
+    for (std::size_t i = n; i > 0; --i) {
+      if (data_end < 0 && chunk[i - 1] != '\0') data_end = begin + static_cast<long>(i);
       if (chunk[i - 1] == '\n') {
         keep = begin + static_cast<long>(i);
         break;
       }
+    }
     end = begin;
   }
+  if (data_end < 0) data_end = 0;
   // The last whole line must itself be an entry: a crash on a file system that extends files
   // before writing their data can leave NUL bytes ending in a newline.
   if (keep > 0) {
@@ -65,15 +69,20 @@ JournalRepair repair_journal_tail(const std::string& path) {
   r.bytes_removed = static_cast<std::uint64_t>(size - keep);
   if (::truncate(path.c_str(), keep) != 0)
     throw Error(fmt::format("{}: cannot repair the torn end of the journal: {}", path, std::strerror(errno)));
-  r.warning = fmt::format(
-      "{}: warning: removed a torn last line ({} bytes) left by a crash; the journal now ends at its last whole entry",
-      path, r.bytes_removed);
+  // Zeros at the very end are space the journal had reserved ahead, not a line.
+  const long zeros = data_end >= keep ? size - data_end : 0;
+  const std::string what =
+      zeros == 0 ? fmt::format("a torn last line ({} bytes)", r.bytes_removed)
+      : r.bytes_removed == static_cast<std::uint64_t>(zeros)
+          ? fmt::format("{} bytes of reserved space past the last entry", zeros)
+          : fmt::format("a torn last line ({} bytes) and {} bytes of reserved space after it", r.bytes_removed - static_cast<std::uint64_t>(zeros), zeros);
+  r.warning = fmt::format("{}: warning: removed {} left by a crash; the journal now ends at its last whole entry", path, what);
   return r;
 }
 
 FileJournalPersistor::FileJournalPersistor(std::string path, SyncPolicy policy, JournalOpen open,
-                                           WriteBehindSettings write_behind)
-    : behind_(path, batched_only(write_behind, policy)), path_(std::move(path)), policy_(policy) {
+                                           JournalFileOptions options)
+    : behind_(path, batched_only(options.write_behind, policy)), path_(std::move(path)), policy_(policy) {
   if (open != JournalOpen::kCreate) repair_ = repair_journal_tail(path_);
   // Resume verifies the old lines first and opens for appending once they are used up (verify());
   // without an old journal there is nothing to verify and the journal starts anew.
@@ -83,6 +92,16 @@ FileJournalPersistor::FileJournalPersistor(std::string path, SyncPolicy policy, 
     if (file_ == nullptr) throw Error(fmt::format("{}: cannot open journal: {}", path_, std::strerror(errno)));
   }
   buffer_.reserve(kBufferBytes + 4096);  // a line or two more than the threshold
+  if (!options.direct || policy_ != SyncPolicy::kBatched || open != JournalOpen::kCreate)
+    why_not_direct_ = "not a new backtest journal";
+  else if (direct_ = std::make_unique<DirectAppend>(path_, 0); !direct_->active()) {
+    why_not_direct_ = direct_->why_not();
+    direct_.reset();
+  } else {
+    spare_.reserve(kBufferBytes + 4096);
+    size_ = 0;
+    reserving_ = false;  // DirectAppend sets the file's size ahead itself
+  }
 }
 
 bool FileJournalPersistor::verify(std::string_view line) {
@@ -119,6 +138,7 @@ FileJournalPersistor::~FileJournalPersistor() {
   } catch (...) {
     // Destructors must not throw; flush() reports errors to callers that ask.
   }
+  direct_.reset();  // waits for the write in flight, from spare_
   if (file_ != nullptr) {
     release_reserve();
     std::fclose(file_);
@@ -153,7 +173,47 @@ void FileJournalPersistor::release_reserve() {
   reserved_ = -1;
 }
 
-void FileJournalPersistor::write_out() {
+void FileJournalPersistor::leave_direct() {
+  why_not_direct_ = direct_->why_not();
+  size_ = direct_->offset();
+  direct_->settle(size_);
+  direct_.reset();
+  if (std::fseek(file_, size_, SEEK_SET) != 0)
+    throw Error(fmt::format("{}: cannot write journal: {}", path_, std::strerror(errno)));
+}
+
+// buffer_ holds the file's bytes from direct_->offset() on. Its whole blocks go to the disk while
+// the lines after them move to spare_, which becomes the buffer; at a flush the rest is written
+// through the page cache and stays in the buffer, to be written again with the next block.
+void FileJournalPersistor::write_direct(bool all) {
+  const std::size_t blocks = committed_ / DirectAppend::kAlign * DirectAppend::kAlign;
+  if (blocks > 0) {
+    direct_->submit(buffer_.data(), blocks);  // waits for spare_'s write first
+    ++writes_;
+    spare_.clear();
+    spare_.append(buffer_.data() + blocks, buffer_.size() - blocks);
+    std::swap(buffer_, spare_);
+    committed_ -= blocks;
+  }
+  if (!direct_->active()) return leave_direct();
+  if (!all) return;
+  direct_->wait();
+  if (!direct_->active()) return leave_direct();
+  const off_t at = direct_->offset();
+  for (std::size_t done = 0; done < committed_;) {
+    const ssize_t w = ::pwrite(::fileno(file_), buffer_.data() + done, committed_ - done, at + static_cast<off_t>(done));
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) throw Error(fmt::format("{}: cannot write journal: {}", path_, std::strerror(w < 0 ? errno : EIO)));
+    done += static_cast<std::size_t>(w);
+  }
+  direct_->settle(at + static_cast<off_t>(committed_));
+}
+
+void FileJournalPersistor::write_out(bool all) {
+  if (direct_ != nullptr && file_ != nullptr) {
+    write_direct(all);
+    if (direct_ != nullptr) return;
+  }
   if (committed_ == 0 || file_ == nullptr) return;
   if (size_ < 0) {  // the first write: the file ends where it ends now (kAppend, kResume)
     struct stat st {};
@@ -181,7 +241,7 @@ void FileJournalPersistor::line_done() {
     write_out();
     ::fsync(::fileno(file_));
   } else if (committed_ >= kBufferBytes) {
-    write_out();
+    write_out(false);
   }
 }
 

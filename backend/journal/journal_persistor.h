@@ -4,11 +4,13 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <sys/types.h>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "backend/core/direct_append.h"
 #include "backend/core/write_behind.h"
 #include "backend/journal/line.h"
 
@@ -53,14 +55,22 @@ enum class JournalOpen {
   kResume,
 };
 
-// A kBatched journal past its first 512 MiB is written back as it grows and its pages leave the
-// page cache 64 MiB behind its end (WriteBehind, backend/core/write_behind.h); kEveryEntry syncs
-// every line itself.
+struct JournalFileOptions {
+  // A new kBatched journal goes to the disk in whole blocks without the page cache where the
+  // system allows (DirectAppend, backend/core/direct_append.h); its unaligned end is written
+  // through the page cache at each flush.
+  bool direct = true;
+  // Otherwise, a kBatched journal past its first 512 MiB is written back as it grows and its pages
+  // leave the page cache 64 MiB behind its end (WriteBehind, backend/core/write_behind.h).
+  WriteBehindSettings write_behind;
+};
+
+// kEveryEntry syncs every line itself (neither of the options above).
 class FileJournalPersistor final : public IJournalPersistor {
  public:
   // Throws st::Error naming the path when the file cannot be opened.
   FileJournalPersistor(std::string path, SyncPolicy policy, JournalOpen open = JournalOpen::kCreate,
-                       WriteBehindSettings write_behind = {});
+                       JournalFileOptions options = {});
   ~FileJournalPersistor() override;
   FileJournalPersistor(const FileJournalPersistor&) = delete;
   FileJournalPersistor& operator=(const FileJournalPersistor&) = delete;
@@ -85,6 +95,9 @@ class FileJournalPersistor final : public IJournalPersistor {
   std::uint64_t writes() const { return writes_; }
   // Bytes of the file written back and released from the page cache (WriteBehind).
   std::uint64_t released_bytes() const { return behind_.released_bytes(); }
+  // Whether lines go to the disk without the page cache (DirectAppend), and if not, why not.
+  bool direct() const { return direct_ != nullptr && direct_->active(); }
+  const std::string& why_not_direct() const { return why_not_direct_; }
   // kResume: lines found identical on disk so far, and whether old lines remain to be checked.
   std::uint64_t verified_lines() const { return verified_; }
   bool verifying() const { return existing_ != nullptr; }
@@ -96,7 +109,11 @@ class FileJournalPersistor final : public IJournalPersistor {
   static constexpr std::size_t kBufferBytes = 1 << 20;
   void line_done();  // what a committed line leads to: written, fsync'ed per the policy
   // Writes the committed lines; bytes after them (an entry being built) stay in the buffer.
-  void write_out();
+  // `all`: every committed byte reaches the file (a flush); otherwise a direct journal may keep
+  // the lines past its last whole block for the next write.
+  void write_out(bool all = true);
+  void write_direct(bool all);
+  void leave_direct();  // DirectAppend gave up: the page cache from where it stopped
   // Disk space for the journal is reserved ahead of its end, kReserveBytes at a time (fallocate,
   // keeping the file's size): on ext4 a write into reserved space skips the block reservation it
   // otherwise makes page by page, ~40 % of the kernel's time for a journal (83 MB: 17.4 ->
@@ -105,6 +122,9 @@ class FileJournalPersistor final : public IJournalPersistor {
   void reserve_for(std::size_t bytes);
   void release_reserve();
   WriteBehind behind_;
+  std::unique_ptr<DirectAppend> direct_;
+  std::string why_not_direct_;
+  journal::Line spare_;  // direct: the buffer the disk is writing from while lines go to buffer_
   off_t size_ = -1;  // the file's size after the last write; -1 before the first
   bool reserving_ = true;
   off_t reserved_ = -1;  // the reserve's end; -1 before the first write

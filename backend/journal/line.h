@@ -5,10 +5,25 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <new>
 #include <string_view>
 #include <vector>
 
 namespace st::journal {
+
+// Memory aligned to a page: a file persistor hands its buffer to the disk as it is (O_DIRECT
+// wants aligned memory; DirectAppend in backend/core/direct_append.h).
+template <class T>
+struct PageAligned {
+  using value_type = T;
+  static constexpr std::align_val_t kAlign{4096};
+  PageAligned() = default;
+  template <class U>
+  PageAligned(const PageAligned<U>&) {}
+  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kAlign)); }
+  void deallocate(T* p, std::size_t) { ::operator delete(p, kAlign); }
+  friend bool operator==(const PageAligned&, const PageAligned&) { return true; }
+};
 
 // The text of one journal line being built: a plain growable byte buffer whose appends are
 // inline (one capacity compare and a copy), cleared and reused for every entry. (std::string's
@@ -49,7 +64,7 @@ class Line {
 
  private:
   void grow(std::size_t n) { data_.resize(std::max(data_.size() * 2, std::max<std::size_t>(size_ + n, 512))); }
-  std::vector<char> data_;
+  std::vector<char, PageAligned<char>> data_;
   std::size_t size_ = 0;
 };
 

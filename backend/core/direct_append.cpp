@@ -1,0 +1,164 @@
+#include "backend/core/direct_append.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <linux/aio_abi.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "backend/core/diagnostics.h"
+
+namespace st {
+
+// Linux's own asynchronous I/O (io_submit), by its system calls: a process that dies with a write
+// in flight ends only once the write is done (exit_aio waits for it), so a run resumed after a
+// crash never reads the file while its last block is still landing. (io_uring lets the process go
+// first.)
+struct DirectAppend::Ring {
+  aio_context_t context = 0;
+  iocb request{};
+};
+
+namespace {
+long io_setup(unsigned n, aio_context_t* context) { return ::syscall(SYS_io_setup, n, context); }
+long io_destroy(aio_context_t context) { return ::syscall(SYS_io_destroy, context); }
+long io_submit(aio_context_t context, long n, iocb** requests) { return ::syscall(SYS_io_submit, context, n, requests); }
+long io_getevents(aio_context_t context, long min, long max, io_event* events) {
+  return ::syscall(SYS_io_getevents, context, min, max, events, nullptr);
+}
+}  // namespace
+
+DirectAppend::DirectAppend(std::string path, off_t offset) : path_(std::move(path)), offset_(offset) {
+  if (offset % static_cast<off_t>(kAlign) != 0) {
+    why_not_ = "the file does not end at a block boundary";
+    return;
+  }
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);
+  if (fd_ < 0) {
+    why_not_ = fmt::format("no direct writes here: {}", std::strerror(errno));
+    return;
+  }
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+    why_not_ = "not a regular file";
+    ::close(fd_);
+    fd_ = -1;
+    return;
+  }
+  extended_ = std::max(st.st_size, offset);
+  auto ring = std::make_unique<Ring>();
+  if (io_setup(2, &ring->context) != 0) {
+    why_not_ = fmt::format("no asynchronous I/O here: {}", std::strerror(errno));
+    ::close(fd_);
+    fd_ = -1;
+    return;
+  }
+  ring_ = std::move(ring);
+  active_ = true;
+}
+
+DirectAppend::~DirectAppend() {
+  try {
+    wait();
+  } catch (...) {
+    // The caller saw the data as given; a disk error here is reported by the next open's repair.
+  }
+  if (ring_) io_destroy(ring_->context);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void DirectAppend::fallback_write(const char* data, std::size_t n, off_t at) {
+  // Through the page cache: unaligned lengths and offsets are fine there.
+  if (const int flags = ::fcntl(fd_, F_GETFL); flags >= 0 && (flags & O_DIRECT) != 0)
+    ::fcntl(fd_, F_SETFL, flags & ~O_DIRECT);
+  active_ = false;
+  while (n > 0) {
+    const ssize_t w = ::pwrite(fd_, data, n, at);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) throw Error(fmt::format("{}: cannot write: {}", path_, std::strerror(w < 0 ? errno : EIO)));
+    data += w;
+    n -= static_cast<std::size_t>(w);
+    at += w;
+  }
+}
+
+void DirectAppend::wait() {
+  if (pending_ == nullptr) return;
+  const char* data = pending_;
+  pending_ = nullptr;
+  io_event event{};
+  long got = 0;
+  do got = io_getevents(ring_->context, 1, 1, &event);
+  while (got < 0 && errno == EINTR);
+  const long long res = got == 1 ? static_cast<long long>(event.res) : -static_cast<long long>(got < 0 ? errno : EIO);
+  if (res < 0) {
+    const int error = static_cast<int>(-res);
+    if (error == EIO || error == ENOSPC || error == EDQUOT)
+      throw Error(fmt::format("{}: cannot write: {}", path_, std::strerror(error)));
+    // Direct writes refused after all (EINVAL: the device wants another alignment): this block
+    // and the rest go through the page cache.
+    why_not_ = fmt::format("direct write refused: {}", std::strerror(error));
+    fallback_write(data, pending_n_, pending_at_);
+    return;
+  }
+  if (static_cast<std::size_t>(res) < pending_n_)  // a short write: the rest through the page cache
+    fallback_write(data + res, pending_n_ - static_cast<std::size_t>(res), pending_at_ + res);
+}
+
+void DirectAppend::submit(const char* data, std::size_t n) {
+  wait();
+  const off_t end = offset_ + static_cast<off_t>(n);
+  if (!active_) {
+    fallback_write(data, n, offset_);
+    offset_ = end;
+    return;
+  }
+  if (end > extended_) {
+    const off_t to = std::max(end, extended_ + kExtendBytes);
+    if (::fallocate(fd_, 0, extended_, to - extended_) != 0) {
+      const int error = errno;
+      if (error == ENOSPC || error == EDQUOT || error == EIO)
+        throw Error(fmt::format("{}: cannot write: {}", path_, std::strerror(error)));
+      // No fallocate here: a sparse size does as well (the kernel allocates at the write).
+      if (::ftruncate(fd_, to) != 0)
+        throw Error(fmt::format("{}: cannot write: {}", path_, std::strerror(errno)));
+    }
+    extended_ = to;
+  }
+  iocb& r = ring_->request;  // free: nothing is in flight
+  r = iocb{};
+  r.aio_fildes = static_cast<__u32>(fd_);
+  r.aio_lio_opcode = IOCB_CMD_PWRITE;
+  r.aio_buf = reinterpret_cast<__u64>(data);
+  r.aio_nbytes = n;
+  r.aio_offset = offset_;
+  iocb* requests[1] = {&r};
+  long sent = 0;
+  do sent = io_submit(ring_->context, 1, requests);
+  while (sent < 0 && errno == EINTR);
+  if (sent != 1) {
+    why_not_ = fmt::format("the write was refused: {}", std::strerror(sent < 0 ? errno : EAGAIN));
+    fallback_write(data, n, offset_);
+    offset_ = end;
+    return;
+  }
+  pending_ = data;
+  pending_n_ = n;
+  pending_at_ = offset_;
+  offset_ = end;
+  ++writes_;
+}
+
+void DirectAppend::settle(off_t end) {
+  wait();
+  if (end != extended_ && ::ftruncate(fd_, end) != 0)
+    throw Error(fmt::format("{}: cannot set the file's size: {}", path_, std::strerror(errno)));
+  extended_ = end;
+}
+
+}  // namespace st
