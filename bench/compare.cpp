@@ -212,7 +212,10 @@ Json print_comparison(const Report& base, const std::string& base_file, const Re
     said.push_back(fmt::format("{} {} (base {})", what, n, b));
   };
   differ("cpu", base.cpu, now.cpu);
-  if (!base.cpu_id.empty() && !now.cpu_id.empty()) differ("cpu_id", base.cpu_id, now.cpu_id);
+  // A report from before round 13 has no family and model: the same name ("AMD EPYC") may be
+  // another generation, so that is said too.
+  const auto or_unrecorded = [](const std::string& id) { return id.empty() ? std::string("not recorded") : id; };
+  if (!base.cpu_id.empty() || !now.cpu_id.empty()) differ("cpu_id", or_unrecorded(base.cpu_id), or_unrecorded(now.cpu_id));
   differ("logical_cpus", base.logical_cpus, now.logical_cpus);
   differ("kernel", base.kernel, now.kernel);
   differ("compiler", base.compiler, now.compiler);

@@ -92,6 +92,7 @@ make('slow', r => { r.conditions.cpu_id = 'family 1, model 1, stepping 1'; runs(
 make('fast', r => { runs(r, 'feed', [10, 10.5, 11]); runs(r, 'reference', [100, 105, 110]); runs(r, 'pipeline', [55, 58, 65]);
                      r.workloads.find(x => x.name === 'reference').trades += 1; r.conditions.compiler = 'clang 99'; r.conditions.cpu_id = 'family 1, model 2, stepping 3';
                      r.workloads = r.workloads.filter(x => x.name !== 'reference-pq-plain'); });
+make('unrecorded', r => { delete r.conditions.cpu_id; });
 make('busy', r => { runs(r, 'feed', [20, 21, 22]); runs(r, 'reference', [300, 310, 320]); runs(r, 'pipeline', [50, 60, 70]); });
 make('broken', r => { r.workloads[2].journal_entries = -3; });
 fs.writeFileSync(`${dir}/not-json.json`, '{"benchmark": "s1mpletrader-bench",\n  "bars": 5,\n  "runs": }\n');
@@ -109,6 +110,9 @@ grep -q "^  note: the feed (bars through the environment only) is faster too (-5
   fail "--compare: the feed's move (the machine's) not said"
 "$bench" --compare "$out/fast.json" --with "$out/slow.json" | grep -q "^  feed: 10.5 -> 21.0 ns per bar (+100.0 %).*: slower: every run slower" ||
   fail "--compare: feed not slower"
+cmp=$("$bench" --compare "$out/unrecorded.json" --with "$out/slow.json")
+grep -q "^  differs from the base in: cpu_id family 1, model 1, stepping 1 (base not recorded)" <<<"$cmp" ||
+  fail "--compare: a base without the CPU's family and model not said: $cmp"
 cmp=$("$bench" --compare "$out/slow.json" --with "$out/busy.json")
 grep -q "^  reference: 210.0 -> 310.0 ns per bar .*: slower: every run slower" <<<"$cmp" || fail "--compare: reference not slower"
 grep -q "^  note: the feed stayed within its spread, but a busy host can slow the larger workloads alone" <<<"$cmp" ||
