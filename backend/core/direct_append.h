@@ -69,6 +69,7 @@ class DirectAppend {
   std::size_t pending_n_ = 0;
   off_t pending_at_ = 0;
   std::uint64_t writes_ = 0;
+  bool lost_ = false;  // a write's end could not be waited for: its context is not reused
 };
 
 }  // namespace st
