@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <new>
@@ -61,6 +62,40 @@ TEST(DirectAppend, WritesBlocksInOrderPastThePageCacheAndSettlesTheSize) {
   std::string text, why;
   ASSERT_TRUE(read_file(path, text, why)) << why;
   EXPECT_TRUE(text == expected);
+  std::filesystem::remove(path);
+}
+
+// When the kernel refuses a direct write after all (here: memory that is not aligned, EINVAL),
+// that block is written through the page cache, and so is every later one: the file holds every
+// byte, in order.
+TEST(DirectAppend, ABlockTheKernelRefusesIsWrittenThroughThePageCache) {
+  const std::string path = new_file("direct_append_refused.bin");
+  constexpr std::size_t kBlock = 64 << 10;
+  Block memory = block(2 * kBlock + DirectAppend::kAlign);
+  std::string expected;
+  {
+    DirectAppend out(path, 0);
+    if (!out.active()) GTEST_SKIP() << "no direct writes on this machine: " << out.why_not();
+    char* aligned = memory.get();
+    std::fill(aligned, aligned + kBlock, 'a');
+    out.submit(aligned, kBlock);
+    expected.append(aligned, kBlock);
+    char* misaligned = aligned + kBlock + 1;
+    std::fill(misaligned, misaligned + kBlock, 'b');
+    out.submit(misaligned, kBlock);
+    expected.append(misaligned, kBlock);
+    out.wait();
+    EXPECT_FALSE(out.active());
+    EXPECT_NE(out.why_not().find("refused"), std::string::npos) << out.why_not();
+    std::fill(aligned, aligned + kBlock, 'c');
+    out.submit(aligned, kBlock);  // through the page cache now
+    expected.append(aligned, kBlock);
+    EXPECT_EQ(out.offset(), static_cast<off_t>(expected.size()));
+    out.settle(out.offset());
+  }
+  std::string text, why;
+  ASSERT_TRUE(read_file(path, text, why)) << why;
+  EXPECT_TRUE(text == expected) << text.size() << " bytes, expected " << expected.size();
   std::filesystem::remove(path);
 }
 
