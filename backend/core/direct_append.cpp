@@ -154,8 +154,13 @@ void DirectAppend::submit(const char* data, std::size_t n) {
     return;
   }
   if (end > extended_) {
-    const off_t to = std::max(end, extended_ + kExtendBytes);
-    if (::fallocate(fd_, 0, extended_, to - extended_) != 0) {
+    off_t to = std::max(end, extended_ + kExtendBytes);
+    int failed = ::fallocate(fd_, 0, extended_, to - extended_);
+    if (failed != 0 && (errno == ENOSPC || errno == EDQUOT) && to > end) {
+      to = end;  // a nearly full disk: no reserve ahead, only the space this block needs
+      failed = ::fallocate(fd_, 0, extended_, to - extended_);
+    }
+    if (failed != 0) {
       const int error = errno;
       if (error == ENOSPC || error == EDQUOT || error == EIO)
         throw Error(fmt::format("{}: cannot write: {}", path_, std::strerror(error)));
