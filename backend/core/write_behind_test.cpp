@@ -28,7 +28,9 @@ std::string slurp(const std::string& path) {
 
 // Whether this file system lets a written, synced file's pages go (tmpfs keeps them).
 bool releases_pages(const std::string& dir) {
-  const std::string probe = dir + "/write_behind.probe";
+  // Per process: ctest runs the tests that probe at the same time, and one's removal would end
+  // the other's probe.
+  const std::string probe = dir + "/write_behind." + std::to_string(::getpid()) + ".probe";
   const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   const std::string block(1 << 20, 'x');
   const bool wrote = ::write(fd, block.data(), block.size()) == static_cast<ssize_t>(block.size());
