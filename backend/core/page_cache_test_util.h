@@ -4,8 +4,10 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <linux/magic.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -36,6 +38,14 @@ inline std::size_t resident_pages(const std::string& path, std::size_t from, std
   std::size_t n = 0;
   for (std::size_t p = from / page; p < std::min(in.size(), (to + page - 1) / page); ++p) n += in[p] & 1;
   return n;
+}
+
+// Whether files in `dir` live in memory whatever is done (tmpfs, ramfs): there, what a file leaves
+// in the page cache says nothing.
+inline bool files_live_in_memory(const std::string& dir) {
+  struct statfs fs {};
+  if (::statfs(dir.c_str(), &fs) != 0) return false;
+  return fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC;
 }
 
 }  // namespace st::testing_support
