@@ -39,20 +39,25 @@ void rename_durable(const std::string& from, const std::string& to) {
   fsync_path(directory_of(to), true);
 }
 
+int write_fully(int fd, std::string_view bytes, long long at) {
+  while (!bytes.empty()) {
+    const ssize_t n = at < 0 ? ::write(fd, bytes.data(), bytes.size())
+                             : ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(at));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return n < 0 ? errno : EIO;
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+    if (at >= 0) at += n;
+  }
+  return 0;
+}
+
 void write_file_atomic(const std::string& path, std::string_view content) {
   const std::string tmp = path + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw Error(fmt::format("{}: cannot write: {}", tmp, std::strerror(errno)));
-  std::size_t done = 0;
-  while (done < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      throw Error(fmt::format("{}: cannot write: {}", tmp, std::strerror(err)));
-    }
-    done += static_cast<std::size_t>(n);
+  if (const int err = write_fully(fd, content); err != 0) {
+    ::close(fd);
+    throw Error(fmt::format("{}: cannot write: {}", tmp, std::strerror(err)));
   }
   ::close(fd);
   rename_durable(tmp, path);  // syncs tmp, renames, syncs the directory
@@ -99,12 +104,8 @@ AppendFile::~AppendFile() {
 }
 
 void AppendFile::write(std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw Error(fmt::format("{}: cannot write: {}", path_, std::strerror(n < 0 ? errno : EIO)));
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-  }
+  if (const int err = write_fully(fd_, bytes); err != 0)
+    throw Error(fmt::format("{}: cannot write: {}", path_, std::strerror(err)));
 }
 
 void AppendFile::close() {

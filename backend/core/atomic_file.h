@@ -17,6 +17,10 @@ void rename_durable(const std::string& from, const std::string& to);
 // fsync of a file or directory; false when it cannot be opened.
 bool fsync_path(const std::string& path, bool directory);
 
+// Writes all of `bytes` to fd, at offset `at` (pwrite) or, when `at` < 0, at the file's position,
+// retrying interrupted and partial writes. 0, or the errno of the write that failed.
+int write_fully(int fd, std::string_view bytes, long long at = -1);
+
 // The whole of a file, into `text`. False when it cannot be read, with `why`: the system's reason
 // ("No such file or directory", "Permission denied", ...) or "is a folder".
 bool read_file(const std::string& path, std::string& text, std::string& why);

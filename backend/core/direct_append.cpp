@@ -13,6 +13,7 @@
 #include <mutex>
 #include <vector>
 
+#include "backend/core/atomic_file.h"
 #include "backend/core/diagnostics.h"
 
 namespace st {
@@ -21,7 +22,7 @@ namespace st {
 // in flight ends only once the write is done (exit_aio waits for it), so a run resumed after a
 // crash never reads the file while its last block is still landing. (io_uring lets the process go
 // first.)
-struct DirectAppend::Ring {
+struct DirectAppend::Aio {
   aio_context_t context = 0;
   iocb request{};
 };
@@ -84,14 +85,14 @@ DirectAppend::DirectAppend(std::string path, off_t offset) : path_(std::move(pat
     return;
   }
   extended_ = std::max(st.st_size, offset);
-  auto ring = std::make_unique<Ring>();
-  if (!contexts().take(ring->context)) {
+  auto aio = std::make_unique<Aio>();
+  if (!contexts().take(aio->context)) {
     why_not_ = fmt::format("no asynchronous I/O here: {}", std::strerror(errno));
     ::close(fd_);
     fd_ = -1;
     return;
   }
-  ring_ = std::move(ring);
+  aio_ = std::move(aio);
   active_ = true;
 }
 
@@ -102,32 +103,36 @@ DirectAppend::~DirectAppend() {
     // The caller saw the data as given; a disk error here is reported by the next open's repair.
   }
   // A context whose write may still be in flight (the wait itself failed) is not reused.
-  if (ring_ && pending_ == nullptr && !lost_) contexts().give(ring_->context);
+  if (aio_ && !lost_) contexts().give(aio_->context);
   if (fd_ >= 0) ::close(fd_);
 }
 
+void DirectAppend::set_direct(bool on) {
+  if (const int flags = ::fcntl(fd_, F_GETFL); flags >= 0 && ((flags & O_DIRECT) != 0) != on)
+    ::fcntl(fd_, F_SETFL, on ? flags | O_DIRECT : flags & ~O_DIRECT);
+}
+
+// Through the page cache: unaligned lengths and offsets are fine there.
+void DirectAppend::write_cached(const char* data, std::size_t n, off_t at) {
+  set_direct(false);
+  if (const int err = write_fully(fd_, {data, n}, at); err != 0)
+    throw Error(fmt::format("{}: cannot write: {}", path_, std::strerror(err)));
+}
+
+// Direct writes are over for this file: this block and the rest go through the page cache.
 void DirectAppend::fallback_write(const char* data, std::size_t n, off_t at) {
-  // Through the page cache: unaligned lengths and offsets are fine there.
-  if (const int flags = ::fcntl(fd_, F_GETFL); flags >= 0 && (flags & O_DIRECT) != 0)
-    ::fcntl(fd_, F_SETFL, flags & ~O_DIRECT);
   active_ = false;
-  while (n > 0) {
-    const ssize_t w = ::pwrite(fd_, data, n, at);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) throw Error(fmt::format("{}: cannot write: {}", path_, std::strerror(w < 0 ? errno : EIO)));
-    data += w;
-    n -= static_cast<std::size_t>(w);
-    at += w;
-  }
+  write_cached(data, n, at);
 }
 
 void DirectAppend::wait() {
   if (pending_ == nullptr) return;
   const char* data = pending_;
+  const off_t at = offset_ - static_cast<off_t>(pending_n_);
   pending_ = nullptr;
   io_event event{};
   long got = 0;
-  do got = io_getevents(ring_->context, 1, 1, &event);
+  do got = io_getevents(aio_->context, 1, 1, &event);
   while (got < 0 && errno == EINTR);
   lost_ = got != 1;
   const long long res = got == 1 ? static_cast<long long>(event.res) : -static_cast<long long>(got < 0 ? errno : EIO);
@@ -138,11 +143,11 @@ void DirectAppend::wait() {
     // Direct writes refused after all (EINVAL: the device wants another alignment): this block
     // and the rest go through the page cache.
     why_not_ = fmt::format("direct write refused: {}", std::strerror(error));
-    fallback_write(data, pending_n_, pending_at_);
+    fallback_write(data, pending_n_, at);
     return;
   }
   if (static_cast<std::size_t>(res) < pending_n_)  // a short write: the rest through the page cache
-    fallback_write(data + res, pending_n_ - static_cast<std::size_t>(res), pending_at_ + res);
+    fallback_write(data + res, pending_n_ - static_cast<std::size_t>(res), at + res);
 }
 
 void DirectAppend::submit(const char* data, std::size_t n) {
@@ -170,7 +175,7 @@ void DirectAppend::submit(const char* data, std::size_t n) {
     }
     extended_ = to;
   }
-  iocb& r = ring_->request;  // free: nothing is in flight
+  iocb& r = aio_->request;  // free: nothing is in flight
   r = iocb{};
   r.aio_fildes = static_cast<__u32>(fd_);
   r.aio_lio_opcode = IOCB_CMD_PWRITE;
@@ -179,7 +184,7 @@ void DirectAppend::submit(const char* data, std::size_t n) {
   r.aio_offset = offset_;
   iocb* requests[1] = {&r};
   long sent = 0;
-  do sent = io_submit(ring_->context, 1, requests);
+  do sent = io_submit(aio_->context, 1, requests);
   while (sent < 0 && errno == EINTR);
   if (sent != 1) {
     why_not_ = fmt::format("the write was refused: {}", std::strerror(sent < 0 ? errno : EAGAIN));
@@ -189,13 +194,17 @@ void DirectAppend::submit(const char* data, std::size_t n) {
   }
   pending_ = data;
   pending_n_ = n;
-  pending_at_ = offset_;
   offset_ = end;
   ++writes_;
 }
 
-void DirectAppend::settle(off_t end) {
+void DirectAppend::finish(const char* tail, std::size_t n) {
   wait();
+  if (n > 0) {
+    write_cached(tail, n, offset_);
+    if (active_) set_direct(true);
+  }
+  const off_t end = offset_ + static_cast<off_t>(n);
   if (end != extended_ && ::ftruncate(fd_, end) != 0)
     throw Error(fmt::format("{}: cannot set the file's size: {}", path_, std::strerror(errno)));
   extended_ = end;

@@ -9,8 +9,9 @@
 //
 // The file's size runs ahead of the data (fallocate, kExtendBytes at a time): a write inside the
 // file's size is done by the disk while the process goes on; one that extends the file would make
-// the process wait for it (ext4). settle() sets the size to the data's end. A crash between the
-// two leaves zeros after the last line, which the journal's repair cuts off like a torn line.
+// the process wait for it (ext4). finish() writes the unaligned end and sets the size to the
+// data's end. A crash between the two leaves zeros after the last line, which the journal's repair
+// cuts off like a torn line.
 #pragma once
 
 #include <sys/types.h>
@@ -40,7 +41,7 @@ class DirectAppend {
   const std::string& why_not() const { return why_not_; }
   // Waits for the write in flight, then starts writing data[0, n) at offset(): n a multiple of
   // kAlign, data aligned to kAlign and left untouched until the next submit(), wait() or
-  // settle() returns. Throws st::Error naming the path when the disk refuses (EIO, ENOSPC,
+  // finish() returns. Throws st::Error naming the path when the disk refuses (EIO, ENOSPC,
   // EDQUOT). Should the file system refuse direct writes after all (EINVAL), the block is written
   // through the page cache and active() turns false.
   void submit(const char* data, std::size_t n);
@@ -48,26 +49,28 @@ class DirectAppend {
   void wait();
   // Where the next direct write starts: the end of the data written so far.
   off_t offset() const { return offset_; }
-  // After wait(): the file's size becomes `end` (>= offset()), releasing what was reserved past it.
-  void settle(off_t end);
+  // Waits, writes tail[0, n) at offset() through the page cache (the end that is not a whole
+  // block; the next submit() writes it again with what follows) and makes offset() + n the file's
+  // size, releasing what was reserved past it. Throws st::Error naming the path.
+  void finish(const char* tail, std::size_t n);
   // Blocks submitted so far.
   std::uint64_t writes() const { return writes_; }
 
  private:
-  struct Ring;
-  void reap(bool wait);
+  struct Aio;
+  void write_cached(const char* data, std::size_t n, off_t at);
   void fallback_write(const char* data, std::size_t n, off_t at);
+  void set_direct(bool on);
   std::string path_;
-  std::unique_ptr<Ring> ring_;
+  std::unique_ptr<Aio> aio_;
   int fd_ = -1;
   bool active_ = false;
   std::string why_not_;
   off_t offset_ = 0;    // the end of the submitted data
   off_t extended_ = 0;  // the file's size as set here
-  // The write in flight.
+  // The write in flight: the pending_n_ bytes before offset_.
   const char* pending_ = nullptr;
   std::size_t pending_n_ = 0;
-  off_t pending_at_ = 0;
   std::uint64_t writes_ = 0;
   bool lost_ = false;  // a write's end could not be waited for: its context is not reused
 };

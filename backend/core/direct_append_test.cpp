@@ -36,7 +36,7 @@ std::string new_file(const std::string& name) {
 
 // Blocks from two buffers in turn (the caller fills one while the other is written) reach the file
 // in order and stay out of the page cache; the file's size runs ahead while they are written, and
-// settle() makes it the data's.
+// finish() makes it the data's.
 TEST(DirectAppend, WritesBlocksInOrderPastThePageCacheAndSettlesTheSize) {
   const std::string path = new_file("direct_append.bin");
   constexpr std::size_t kBlock = 1 << 20;
@@ -55,10 +55,11 @@ TEST(DirectAppend, WritesBlocksInOrderPastThePageCacheAndSettlesTheSize) {
     EXPECT_EQ(out.offset(), static_cast<off_t>(expected.size()));
     EXPECT_EQ(out.writes(), 8u);
     EXPECT_GE(std::filesystem::file_size(path), static_cast<std::uintmax_t>(DirectAppend::kExtendBytes));
-    out.settle(static_cast<off_t>(expected.size()));
+    out.finish(nullptr, 0);
     EXPECT_EQ(std::filesystem::file_size(path), expected.size());
-    if (!testing_support::files_live_in_memory(ST_BINARY_DIR))
+    if (!testing_support::files_live_in_memory(ST_BINARY_DIR)) {
       EXPECT_LE(resident_pages(path, 0, expected.size()), 16u) << "direct writes went through the page cache";
+    }
   }
   std::string text, why;
   ASSERT_TRUE(read_file(path, text, why)) << why;
@@ -92,7 +93,7 @@ TEST(DirectAppend, ABlockTheKernelRefusesIsWrittenThroughThePageCache) {
     out.submit(aligned, kBlock);  // through the page cache now
     expected.append(aligned, kBlock);
     EXPECT_EQ(out.offset(), static_cast<off_t>(expected.size()));
-    out.settle(out.offset());
+    out.finish(nullptr, 0);
   }
   std::string text, why;
   ASSERT_TRUE(read_file(path, text, why)) << why;

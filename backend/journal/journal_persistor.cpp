@@ -14,6 +14,9 @@
 namespace st {
 
 namespace {
+static_assert(journal::PageAligned<char>::kAlign >= std::align_val_t{DirectAppend::kAlign},
+              "the journal's buffer is handed to DirectAppend as it is");
+
 // Disk space is reserved this far ahead of the journal's end (reserve_for).
 constexpr off_t kReserveBytes = 8 << 20;
 
@@ -92,15 +95,15 @@ FileJournalPersistor::FileJournalPersistor(std::string path, SyncPolicy policy, 
     if (file_ == nullptr) throw Error(fmt::format("{}: cannot open journal: {}", path_, std::strerror(errno)));
   }
   buffer_.reserve(kBufferBytes + 4096);  // a line or two more than the threshold
-  if (!options.direct || policy_ != SyncPolicy::kBatched || open != JournalOpen::kCreate)
+  if (!options.direct)
+    why_not_direct_ = "turned off";
+  else if (policy_ != SyncPolicy::kBatched || open != JournalOpen::kCreate)
     why_not_direct_ = "not a new backtest journal";
   else if (direct_ = std::make_unique<DirectAppend>(path_, 0); !direct_->active()) {
     why_not_direct_ = direct_->why_not();
     direct_.reset();
   } else {
     spare_.reserve(kBufferBytes + 4096);
-    size_ = 0;
-    reserving_ = false;  // DirectAppend sets the file's size ahead itself
   }
 }
 
@@ -176,7 +179,7 @@ void FileJournalPersistor::release_reserve() {
 void FileJournalPersistor::leave_direct() {
   why_not_direct_ = direct_->why_not();
   size_ = direct_->offset();
-  direct_->settle(size_);
+  direct_->finish(nullptr, 0);
   direct_.reset();
   if (std::fseek(file_, size_, SEEK_SET) != 0)
     throw Error(fmt::format("{}: cannot write journal: {}", path_, std::strerror(errno)));
@@ -199,14 +202,7 @@ void FileJournalPersistor::write_direct(bool all) {
   if (!all) return;
   direct_->wait();
   if (!direct_->active()) return leave_direct();
-  const off_t at = direct_->offset();
-  for (std::size_t done = 0; done < committed_;) {
-    const ssize_t w = ::pwrite(::fileno(file_), buffer_.data() + done, committed_ - done, at + static_cast<off_t>(done));
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) throw Error(fmt::format("{}: cannot write journal: {}", path_, std::strerror(w < 0 ? errno : EIO)));
-    done += static_cast<std::size_t>(w);
-  }
-  direct_->settle(at + static_cast<off_t>(committed_));
+  direct_->finish(buffer_.data(), committed_);
 }
 
 void FileJournalPersistor::write_out(bool all) {

@@ -491,8 +491,9 @@ TEST(FileJournalPersistor, DirectJournalHoldsTheLinesAndSkipsThePageCache) {
     FileJournalPersistor out(path, SyncPolicy::kBatched);
     out.append(expected);
   }
-  if (!testing_support::files_live_in_memory(ST_BINARY_DIR))
+  if (!testing_support::files_live_in_memory(ST_BINARY_DIR)) {
     EXPECT_LE(testing_support::resident_pages(path, 0, expected.size()), 4u) << "the journal went through the page cache";
+  }
   EXPECT_TRUE(slurp(path) == expected);
   std::filesystem::remove(path);
 }
